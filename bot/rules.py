@@ -1,0 +1,28 @@
+"""Pure decisions about panels and applications. No Telegram, no database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.model import Panel
+
+STAGES = ("recruiting", "recruitment_closed", "evaluating", "awaiting_award", "awarded", "closed")
+
+# Which way an application's status may move. Anything else is refused.
+ALLOWED_STATUS_MOVES: dict[str, frozenset[str]] = {
+    "draft": frozenset({"applied", "withdrawn"}),
+    "applied": frozenset({"confirmed", "reserve", "declined", "withdrawn"}),
+    "confirmed": frozenset({"reserve", "declined", "withdrawn"}),
+    "reserve": frozenset({"confirmed", "declined", "withdrawn"}),
+    "declined": frozenset({"confirmed", "reserve", "draft"}),
+    "withdrawn": frozenset({"draft"}),
+}
+
+
+def is_open(panel: Panel, now: datetime) -> bool:
+    """A panel takes sign-ups while recruiting and before its closing time."""
+    return panel.stage == "recruiting" and now < panel.closes_at
+
+
+def can_move(status: str, to: str) -> bool:
+    return to in ALLOWED_STATUS_MOVES.get(status, frozenset())

@@ -1,0 +1,29 @@
+"""The plain-English pages about a panel that a person reads before saying yes."""
+
+from __future__ import annotations
+
+from bot.model import Panel, Session
+from bot.services import views
+from messages import render
+
+PAGES = (
+    "info/1_buying",
+    "info/2_panel_role",
+    "info/3_process",
+    "info/4_dates",
+    "info/5_reading",
+    "info/6_payment",
+    "info/7_benefits",
+    "info/8_privacy",
+)
+
+
+def pages(panel: Panel, sessions: list[Session]) -> list[str]:
+    context = {
+        "panel": views.panel_view(panel),
+        "spec": panel.spec,
+        "sessions": [views.session_view(s, panel.timezone) for s in sessions],
+        "kinds": {s.kind for s in sessions},
+        "total": len(PAGES),
+    }
+    return [render(name, page=number, **context) for number, name in enumerate(PAGES, start=1)]

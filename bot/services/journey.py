@@ -1,0 +1,336 @@
+"""Moves a person through a chat flow, one saved step at a time.
+
+A flow is an ordered list of steps (see FLOWS). The person's place is kept in the `journeys`
+table and every answer is committed before the bot replies, so a restart loses nothing.
+Button data is never trusted: a press only counts if it belongs to the step the person is on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiosqlite
+
+from bot.services import info, notify, views
+from bot.services.context import AppContext, Person
+from bot.services.replies import Button, Outcome, Reply, rows
+from bot.services.steps import STEPS, Again, Edit, Next, StepCtx, StepResult, button, say
+from bot.store import applications, journeys, panels, questions, volunteers
+from bot.text import QUESTION_MAX, clean
+from messages import render
+
+log = logging.getLogger(__name__)
+
+SIGNUP = (
+    "info", "name", "role", "contact", "needs_consent", "needs", "needs_note", "availability",
+    "days", "conflicts", "interviews", "payment", "summary",
+)
+FLOWS: dict[str, tuple[str, ...]] = {
+    "signup": SIGNUP,
+    "needs": ("needs_consent", "needs", "needs_note"),
+    "availability": ("availability", "days"),
+    "question": ("question",),
+}
+# Steps that live here rather than in steps.py, because they steer the flow itself.
+OWN_STEPS = frozenset({"info", "summary", "question", "leave"})
+
+
+async def load(app: AppContext, tx: aiosqlite.Connection, person: Person) -> StepCtx | None:
+    journey = await journeys.get(tx, person.telegram_id)
+    if journey is None:
+        return None
+    volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
+    if volunteer is None:
+        await journeys.delete(tx, person.telegram_id)
+        return None
+    panel = application = None
+    sessions = []
+    if journey.panel_id is not None:
+        panel = await panels.get(tx, journey.panel_id, app.settings.timezone)
+        application = await applications.find(tx, journey.panel_id, volunteer.id)
+        sessions = await panels.sessions(tx, journey.panel_id)
+    return StepCtx(app, tx, person, journey, volunteer, panel, application, sessions,
+                   app.clock.now())
+
+
+async def reload(c: StepCtx) -> StepCtx:
+    """Read again what a step just saved, so the next prompt shows it."""
+    fresh = await load(c.app, c.tx, c.person)
+    assert fresh is not None
+    fresh.journey = c.journey
+    return fresh
+
+
+def part_of(step: str) -> str:
+    return STEPS[step].part if step in STEPS else step
+
+
+def applies(c: StepCtx, step: str) -> bool:
+    return step in OWN_STEPS or STEPS[step].applies(c)
+
+
+async def prompt(c: StepCtx) -> Reply:
+    step = c.journey.step
+    if step == "info":
+        return info_page(c)
+    if step == "summary":
+        return summary(c)
+    if step == "question":
+        return Reply(render("volunteer/ask_question"),
+                     rows(button("question", "back", "question.back")))
+    if step == "leave":
+        return Reply(render("volunteer/leave_confirm"),
+                     rows(button("leave", "yes", "leave.yes"), button("leave", "no", "leave.no")))
+    return await STEPS[step].prompt(c)
+
+
+async def begin(c: StepCtx, flow: str, step: str | None = None) -> Outcome:
+    """Put the person at the start of a flow (or a given step) and ask the first question."""
+    c.journey.flow = flow
+    c.journey.step = step or FLOWS[flow][0]
+    return await _arrive(c)
+
+
+async def _arrive(c: StepCtx) -> Outcome:
+    """Skip steps that do not apply, save the place, and ask."""
+    order = FLOWS[c.journey.flow]
+    while not applies(c, c.journey.step):
+        position = order.index(c.journey.step) + 1
+        if position >= len(order):
+            return await _finish(c)
+        c.journey.step = order[position]
+    if part_of(c.journey.step) != "needs":
+        c.journey.data.pop("skip_part", None)
+    await journeys.save(c.tx, c.journey, c.now)
+    return Outcome([await prompt(c)])
+
+
+async def advance(c: StepCtx, before: list[Reply] | None = None) -> Outcome:
+    order = FLOWS[c.journey.flow]
+    current = c.journey.step
+    c = await reload(c)
+    position = order.index(current) + 1
+    if c.journey.data.get("return") == "summary":
+        # Changing one part from the summary: go back there once that part is done.
+        following = [s for s in order[position:] if applies(c, s)]
+        if not following or part_of(following[0]) != part_of(current):
+            c.journey.data.pop("return")
+            position = order.index("summary")
+    outcome = Outcome(list(before or []))
+    if position >= len(order):
+        return outcome.extend(await _finish(c))
+    c.journey.step = order[position]
+    return outcome.extend(await _arrive(c))
+
+
+async def _finish(c: StepCtx) -> Outcome:
+    await journeys.delete(c.tx, c.person.telegram_id)
+    outcome = Outcome([say("volunteer/saved")])
+    if c.application is not None and c.application.status != "draft":
+        outcome.notices.extend(await notify.details_changed(c, c.journey.flow))
+    return outcome
+
+
+async def apply(c: StepCtx, result: StepResult) -> Outcome:
+    if isinstance(result, Next):
+        return await advance(c, result.before)
+    if isinstance(result, Edit):
+        await journeys.save(c.tx, c.journey, c.now)
+        return Outcome([result.reply])
+    await journeys.save(c.tx, c.journey, c.now)
+    c = await reload(c)
+    return Outcome([*result.before, await prompt(c)])
+
+
+# --- buttons and text ----------------------------------------------------------------------
+
+
+async def on_button(c: StepCtx, step: str, value: str) -> Outcome:
+    if step != c.journey.step:
+        return Outcome([say("volunteer/stale_button"), await prompt(c)])
+    c.journey.data.pop("paused", None)
+    if step == "info":
+        return await _info_button(c, value)
+    if step == "summary":
+        return await _summary_button(c, value)
+    if step == "question":
+        return await _back_from_question(c)
+    if step == "leave":
+        return await _leave_button(c, value)
+    handler = STEPS[step].on_button
+    if handler is None:
+        return Outcome([say("volunteer/stale_button"), await prompt(c)])
+    return await apply(c, await handler(c, value))
+
+
+async def on_text(c: StepCtx, typed: str) -> Outcome:
+    if c.journey.data.get("paused"):
+        return Outcome([say("volunteer/paused")])
+    step = c.journey.step
+    if step == "question":
+        return await _question_text(c, typed)
+    handler = STEPS[step].on_text if step in STEPS else None
+    pressed = _match_button(await prompt(c), typed)
+    if pressed is not None:
+        _, pressed_step, value = pressed.data.split(":", 2)
+        return await on_button(c, pressed_step, value)
+    if handler is not None:
+        return await apply(c, await handler(c, typed))
+    return Outcome([say("volunteer/use_buttons"), await prompt(c)])
+
+
+def _match_button(reply: Reply, typed: str) -> Button | None:
+    """Typing a button's words (or its number) works as well as pressing it."""
+    wanted = " ".join(typed.casefold().split())
+    flat = [b for row in reply.buttons for b in row]
+    if wanted.isdigit() and 1 <= int(wanted) <= len(flat):
+        return flat[int(wanted) - 1]
+    for candidate in flat:
+        words = candidate.label.casefold().lstrip("✅▫️ ").strip()
+        if wanted and (words == wanted or (len(wanted) >= 3 and words.startswith(wanted))):
+            return candidate
+    return None
+
+
+# --- the information pages, questions and leaving -----------------------------------------
+
+
+def info_page(c: StepCtx) -> Reply:
+    pages = info.pages(c.need_panel(), c.live_sessions)
+    page = min(int(c.journey.data.get("page", 0)), len(pages) - 1)
+    is_last = page == len(pages) - 1
+    forward = button("info", f"next.{page}", "info.start_signup" if is_last else "info.next")
+    return Reply(
+        pages[page],
+        rows(forward, button("info", "ask", "info.ask"), button("info", "leave", "info.leave")),
+    )
+
+
+async def _info_button(c: StepCtx, value: str) -> Outcome:
+    page = int(c.journey.data.get("page", 0))
+    if value == f"next.{page}":
+        if page + 1 < len(info.pages(c.need_panel(), c.live_sessions)):
+            c.journey.data["page"] = page + 1
+            return await _arrive(c)
+        c.journey.data.pop("page", None)
+        return await advance(c)
+    if value == "ask":
+        c.journey.data["question_back"] = c.journey.step
+        c.journey.step = "question"
+        return await _arrive(c)
+    if value == "leave":
+        c.journey.data["leave_back"] = c.journey.step
+        c.journey.step = "leave"
+        return await _arrive(c)
+    return Outcome([say("volunteer/stale_button"), await prompt(c)])
+
+
+async def start_question(c: StepCtx) -> Outcome:
+    if c.journey.step != "question":
+        c.journey.data["question_back"] = c.journey.step
+        c.journey.step = "question"
+    return await _arrive(c)
+
+
+async def _question_text(c: StepCtx, typed: str) -> Outcome:
+    question = clean(typed)
+    if not question:
+        return Outcome([await prompt(c)])
+    if len(question) > QUESTION_MAX:
+        return Outcome([say("volunteer/too_long", limit=QUESTION_MAX, what="question")])
+    panel_id = c.panel.id if c.panel else None
+    question_id = await questions.add(c.tx, panel_id, c.volunteer.id, question, c.now)
+    notices = await notify.question_asked(c, question_id, question)
+    outcome = await _back_from_question(c, [say("volunteer/question_sent")])
+    outcome.notices.extend(notices)
+    return outcome
+
+
+async def _back_from_question(c: StepCtx, before: list[Reply] | None = None) -> Outcome:
+    if c.journey.flow == "question":
+        await journeys.delete(c.tx, c.person.telegram_id)
+        return Outcome(list(before or []))
+    c.journey.step = c.journey.data.pop("question_back", FLOWS[c.journey.flow][0])
+    outcome = Outcome(list(before or []))
+    return outcome.extend(await _arrive(c))
+
+
+async def _leave_button(c: StepCtx, value: str) -> Outcome:
+    if value == "no":
+        c.journey.step = c.journey.data.pop("leave_back", FLOWS[c.journey.flow][0])
+        return await _arrive(c)
+    if value != "yes":
+        return Outcome([say("volunteer/stale_button"), await prompt(c)])
+    return Outcome([say("volunteer/left")]).extend(await leave_without_trace(c))
+
+
+async def leave_without_trace(c: StepCtx) -> Outcome:
+    """'Not for me' before sending: keep nothing from this sign-up."""
+    await journeys.delete(c.tx, c.person.telegram_id)
+    if c.application is not None and c.application.status == "draft":
+        await applications.delete(c.tx, c.application.id)
+    remaining = await applications.for_volunteer(c.tx, c.volunteer.id)
+    if not remaining:
+        await volunteers.erase(c.tx, c.volunteer.id, c.now, "left before sending")
+    return Outcome()
+
+
+# --- the summary --------------------------------------------------------------------------
+
+
+def summary(c: StepCtx) -> Reply:
+    parts = [part for part in views.SUMMARY_PARTS if _part_applies(c, part)]
+    buttons = [button("summary", f"change.{part}", f"summary.change_{part}") for part in parts]
+    return Reply(
+        render("volunteer/summary", **views.summary_context(c)),
+        rows(button("summary", "send", "summary.send"), *buttons),
+    )
+
+
+def _part_applies(c: StepCtx, part: str) -> bool:
+    first = next(step for step in SIGNUP if part_of(step) == part)
+    return applies(c, first)
+
+
+async def _summary_button(c: StepCtx, value: str) -> Outcome:
+    if value == "send":
+        return await _send_application(c)
+    part = value.removeprefix("change.")
+    if value.startswith("change.") and part in views.SUMMARY_PARTS and _part_applies(c, part):
+        c.journey.data["return"] = "summary"
+        first = next(step for step in SIGNUP if part_of(step) == part)
+        return await begin(c, "signup", first)
+    return Outcome([say("volunteer/stale_button"), await prompt(c)])
+
+
+async def _send_application(c: StepCtx) -> Outcome:
+    application = c.need_application()
+    await applications.update(c.tx, application.id, c.now, status="applied", submitted_at=c.now)
+    await journeys.delete(c.tx, c.person.telegram_id)
+    panel = c.need_panel()
+    log.info("application %s sent for panel %s", application.id, panel.code)
+    return Outcome(
+        [Reply(render("volunteer/sent", panel=views.panel_view(panel)))],
+        await notify.application_sent(c),
+    )
+
+
+def parse_button(data: str) -> tuple[str, str] | None:
+    """'v:<step>:<value>' into (step, value); anything else is not ours."""
+    prefix, _, rest = data.partition(":")
+    step, sep, value = rest.partition(":")
+    if prefix != "v" or not sep or not step:
+        return None
+    return step, value
+
+
+def stale() -> Outcome:
+    return Outcome([say("volunteer/stale_button_no_journey")])
+
+
+async def resume(c: StepCtx) -> Outcome:
+    c.journey.data.pop("paused", None)
+    outcome = Outcome([say("volunteer/welcome_back", panel=views.panel_view(c.panel)
+                           if c.panel else None)])
+    return outcome.extend(await _arrive(c))
+

@@ -1,0 +1,59 @@
+"""What a use case answers: text and buttons, with no knowledge of which chat app carries them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content: bytes
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message. `text` is HTML; `edit` replaces the message whose button was pressed."""
+
+    text: str
+    buttons: Keyboard = ()
+    document: Document | None = None
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message to someone other than the person who acted, such as a coordinator."""
+
+    chat_id: int
+    reply: Reply
+
+
+@dataclass
+class Outcome:
+    replies: list[Reply] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    def say(self, reply: Reply) -> Outcome:
+        self.replies.append(reply)
+        return self
+
+    def extend(self, other: Outcome) -> Outcome:
+        self.replies.extend(other.replies)
+        self.notices.extend(other.notices)
+        return self
+
+
+def rows(*buttons: Button) -> Keyboard:
+    """One button per row: easiest to read and to tap on a phone."""
+    return tuple((button,) for button in buttons)

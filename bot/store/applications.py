@@ -1,0 +1,128 @@
+"""A volunteer's application to one panel, with availability and conflicts of interest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+import aiosqlite
+
+from bot.model import Application
+from bot.timeutil import from_db_optional, to_db
+
+EDITABLE = frozenset({"status", "interviews", "payment", "days", "conflicts_declared",
+                      "conflicts_note", "submitted_at"})
+
+
+async def _from_row(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Application:
+    app_id = row["id"]
+    cursor = await tx.execute(
+        "SELECT session_id, answer FROM availability WHERE application_id = ?", (app_id,)
+    )
+    availability = {r["session_id"]: r["answer"] for r in await cursor.fetchall()}
+    cursor = await tx.execute(
+        "SELECT organisation FROM conflicts WHERE application_id = ? ORDER BY organisation",
+        (app_id,),
+    )
+    conflicts = tuple(r["organisation"] for r in await cursor.fetchall())
+    interviews = row["interviews"]
+    return Application(
+        id=app_id,
+        panel_id=row["panel_id"],
+        volunteer_id=row["volunteer_id"],
+        status=row["status"],
+        interviews=None if interviews is None else bool(interviews),
+        payment=row["payment"],
+        days=tuple(filter(None, (row["days"] or "").split(","))),
+        conflicts=conflicts,
+        conflicts_declared=bool(row["conflicts_declared"]),
+        conflicts_note=row["conflicts_note"],
+        submitted_at=from_db_optional(row["submitted_at"]),
+        availability=availability,
+    )
+
+
+async def get(tx: aiosqlite.Connection, application_id: int) -> Application | None:
+    cursor = await tx.execute("SELECT * FROM applications WHERE id = ?", (application_id,))
+    row = await cursor.fetchone()
+    return None if row is None else await _from_row(tx, row)
+
+
+async def find(
+    tx: aiosqlite.Connection, panel_id: int, volunteer_id: int
+) -> Application | None:
+    cursor = await tx.execute(
+        "SELECT * FROM applications WHERE panel_id = ? AND volunteer_id = ?",
+        (panel_id, volunteer_id),
+    )
+    row = await cursor.fetchone()
+    return None if row is None else await _from_row(tx, row)
+
+
+async def for_volunteer(tx: aiosqlite.Connection, volunteer_id: int) -> list[Application]:
+    cursor = await tx.execute(
+        "SELECT * FROM applications WHERE volunteer_id = ? ORDER BY created_at, id",
+        (volunteer_id,),
+    )
+    return [await _from_row(tx, row) for row in await cursor.fetchall()]
+
+
+async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Application]:
+    cursor = await tx.execute(
+        "SELECT * FROM applications WHERE panel_id = ? ORDER BY submitted_at, id", (panel_id,)
+    )
+    return [await _from_row(tx, row) for row in await cursor.fetchall()]
+
+
+async def create(
+    tx: aiosqlite.Connection, panel_id: int, volunteer_id: int, now: datetime
+) -> Application:
+    """Start a draft, or reopen one the person withdrew earlier."""
+    await tx.execute(
+        "INSERT INTO applications (panel_id, volunteer_id, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (panel_id, volunteer_id) DO UPDATE SET "
+        "status = CASE WHEN status IN ('withdrawn', 'declined') THEN 'draft' ELSE status END, "
+        "updated_at = excluded.updated_at",
+        (panel_id, volunteer_id, to_db(now), to_db(now)),
+    )
+    application = await find(tx, panel_id, volunteer_id)
+    assert application is not None
+    return application
+
+
+async def update(
+    tx: aiosqlite.Connection, application_id: int, now: datetime, **fields: object
+) -> None:
+    unknown = fields.keys() - EDITABLE
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    values = [to_db(v) if isinstance(v, datetime) else v for v in fields.values()]
+    assignments = "".join(f"{name} = ?, " for name in fields)
+    await tx.execute(
+        f"UPDATE applications SET {assignments}updated_at = ? WHERE id = ?",
+        (*values, to_db(now), application_id),
+    )
+
+
+async def delete(tx: aiosqlite.Connection, application_id: int) -> None:
+    await tx.execute("DELETE FROM applications WHERE id = ?", (application_id,))
+
+
+async def set_availability(
+    tx: aiosqlite.Connection, application_id: int, answers: Mapping[int, str]
+) -> None:
+    await tx.executemany(
+        "INSERT INTO availability (application_id, session_id, answer) VALUES (?, ?, ?) "
+        "ON CONFLICT (application_id, session_id) DO UPDATE SET answer = excluded.answer",
+        [(application_id, session_id, answer) for session_id, answer in answers.items()],
+    )
+
+
+async def set_conflicts(
+    tx: aiosqlite.Connection, application_id: int, organisations: Iterable[str]
+) -> None:
+    await tx.execute("DELETE FROM conflicts WHERE application_id = ?", (application_id,))
+    await tx.executemany(
+        "INSERT INTO conflicts (application_id, organisation) VALUES (?, ?)",
+        [(application_id, name) for name in sorted(set(organisations))],
+    )

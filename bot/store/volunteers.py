@@ -1,0 +1,106 @@
+"""Volunteers: who they are, how to reach them, and their support needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from bot.model import Volunteer
+from bot.timeutil import from_db, from_db_optional, to_db
+
+EDITABLE = frozenset({"name", "role", "contact", "needs_note", "future_panels", "unreachable",
+                      "chat_id"})
+
+
+async def _needs(tx: aiosqlite.Connection, volunteer_id: int) -> frozenset[str]:
+    cursor = await tx.execute("SELECT code FROM needs WHERE volunteer_id = ?", (volunteer_id,))
+    return frozenset(row["code"] for row in await cursor.fetchall())
+
+
+async def _from_row(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Volunteer:
+    return Volunteer(
+        id=row["id"],
+        telegram_id=row["telegram_id"],
+        chat_id=row["chat_id"],
+        name=row["name"],
+        role=row["role"],
+        contact=row["contact"],
+        consented_at=from_db(row["consented_at"]),
+        needs_consented_at=from_db_optional(row["needs_consented_at"]),
+        needs_note=row["needs_note"],
+        unreachable=bool(row["unreachable"]),
+        future_panels=bool(row["future_panels"]),
+        needs=await _needs(tx, row["id"]),
+    )
+
+
+async def by_telegram_id(tx: aiosqlite.Connection, telegram_id: int) -> Volunteer | None:
+    cursor = await tx.execute("SELECT * FROM volunteers WHERE telegram_id = ?", (telegram_id,))
+    row = await cursor.fetchone()
+    return None if row is None else await _from_row(tx, row)
+
+
+async def get(tx: aiosqlite.Connection, volunteer_id: int) -> Volunteer | None:
+    cursor = await tx.execute("SELECT * FROM volunteers WHERE id = ?", (volunteer_id,))
+    row = await cursor.fetchone()
+    return None if row is None else await _from_row(tx, row)
+
+
+async def consent(
+    tx: aiosqlite.Connection, telegram_id: int, chat_id: int, now: datetime
+) -> Volunteer:
+    """Record consent to store personal details, creating the volunteer if new."""
+    await tx.execute(
+        "INSERT INTO volunteers (telegram_id, chat_id, consented_at, created_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET "
+        "consented_at = excluded.consented_at, chat_id = excluded.chat_id, unreachable = 0",
+        (telegram_id, chat_id, to_db(now), to_db(now)),
+    )
+    volunteer = await by_telegram_id(tx, telegram_id)
+    assert volunteer is not None
+    return volunteer
+
+
+async def update(tx: aiosqlite.Connection, volunteer_id: int, **fields: object) -> None:
+    unknown = fields.keys() - EDITABLE
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    await tx.execute(
+        f"UPDATE volunteers SET {assignments} WHERE id = ?", (*fields.values(), volunteer_id)
+    )
+
+
+async def set_needs_consent(
+    tx: aiosqlite.Connection, volunteer_id: int, now: datetime | None
+) -> None:
+    """Give (now) or withdraw (None) consent to hold support needs; withdrawing deletes them."""
+    await tx.execute(
+        "UPDATE volunteers SET needs_consented_at = ? WHERE id = ?",
+        (None if now is None else to_db(now), volunteer_id),
+    )
+    if now is None:
+        await tx.execute("DELETE FROM needs WHERE volunteer_id = ?", (volunteer_id,))
+        await tx.execute("UPDATE volunteers SET needs_note = NULL WHERE id = ?", (volunteer_id,))
+
+
+async def set_needs(tx: aiosqlite.Connection, volunteer_id: int, codes: Iterable[str]) -> None:
+    await tx.execute("DELETE FROM needs WHERE volunteer_id = ?", (volunteer_id,))
+    await tx.executemany(
+        "INSERT INTO needs (volunteer_id, code) VALUES (?, ?)",
+        [(volunteer_id, code) for code in sorted(set(codes))],
+    )
+
+
+async def erase(tx: aiosqlite.Connection, volunteer_id: int, now: datetime, reason: str) -> None:
+    """Delete a person and everything about them; keep only that an erasure happened."""
+    cursor = await tx.execute("SELECT telegram_id FROM volunteers WHERE id = ?", (volunteer_id,))
+    row = await cursor.fetchone()
+    if row is not None:
+        await tx.execute("DELETE FROM journeys WHERE telegram_id = ?", (row["telegram_id"],))
+    await tx.execute("DELETE FROM volunteers WHERE id = ?", (volunteer_id,))
+    await tx.execute(
+        "INSERT INTO erasures (erased_at, reason) VALUES (?, ?)", (to_db(now), reason)
+    )

@@ -1,0 +1,38 @@
+"""Build the python-telegram-bot Application: handlers, command menus, error handling."""
+
+from __future__ import annotations
+
+from telegram import BotCommand
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.services.context import AppContext
+from bot.services.volunteer import VolunteerService
+from bot.telegram import volunteer_handlers
+from bot.telegram.errors import on_error
+from messages import label
+
+
+def volunteer_commands() -> list[BotCommand]:
+    return [BotCommand(name, label(f"command.{name}"))
+            for name in volunteer_handlers.VOLUNTEER_COMMANDS]
+
+
+def build_application(ctx: AppContext, *, token: str) -> Application:  # type: ignore[type-arg]
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        await application.bot.set_my_commands(volunteer_commands())
+
+    base_url = ctx.settings.api_url
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_url.replace("/bot", "/file/bot", 1) if base_url.endswith("/bot")
+                       else base_url)
+        .post_init(post_init)
+    )
+    # One update at a time (the default): each person's answers are handled in order.
+    application = builder.build()
+    application.bot_data["ctx"] = ctx
+    volunteer_handlers.register(application, VolunteerService(ctx))
+    application.add_error_handler(on_error)
+    return application

@@ -1,0 +1,93 @@
+"""The volunteer's side of the chat: each handler turns an update into one service call."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.services.context import Person
+from bot.services.replies import Outcome
+from bot.services.volunteer import VolunteerService
+from bot.telegram.sender import deliver
+
+Context = ContextTypes.DEFAULT_TYPE
+PRIVATE = filters.ChatType.PRIVATE
+VOLUNTEER_COMMANDS = ("start", "help", "status", "needs", "availability", "question", "withdraw",
+                      "mydata", "delete", "privacy", "cancel")
+
+
+def person_of(update: Update) -> Person:
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    return Person(user.id, chat.id, user.first_name or "")
+
+
+def register(application: Application, service: VolunteerService) -> None:  # type: ignore[type-arg]
+    async def reply(update: Update, outcome: Outcome) -> None:
+        person = person_of(update)
+        await deliver(update.get_bot(), person.chat_id, outcome)
+
+    def command(call: Callable[[Person], Awaitable[Outcome]]) -> Callable[
+            [Update, Context], Awaitable[None]]:
+        async def handle(update: Update, context: Context) -> None:
+            await reply(update, await call(person_of(update)))
+        return handle
+
+    async def start(update: Update, context: Context) -> None:
+        payload = context.args[0] if context.args else None
+        await reply(update, await service.start(person_of(update), payload))
+
+    async def text(update: Update, context: Context) -> None:
+        assert update.message is not None and update.message.text is not None
+        await reply(update, await service.text(person_of(update), update.message.text))
+
+    async def pressed(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        outcome = await service.button(person_of(update), query.data or "")
+        message_id = query.message.message_id if query.message else None
+        await deliver(update.get_bot(), person_of(update).chat_id, outcome,
+                      pressed_message_id=message_id)
+
+    async def not_text(update: Update, context: Context) -> None:
+        message = update.effective_message
+        kind = "other"
+        if message is not None:
+            kind = next((name for name in ("sticker", "photo", "voice", "video", "document",
+                                           "audio", "location", "contact", "animation",
+                                           "video_note", "poll")
+                         if getattr(message, name, None)), "other")
+        await reply(update, await service.not_text(person_of(update), kind))
+
+    async def edited(update: Update, context: Context) -> None:
+        await reply(update, await service.edited(person_of(update)))
+
+    async def unknown(update: Update, context: Context) -> None:
+        await reply(update, await service.unknown_command(person_of(update)))
+
+    handlers = {
+        "help": service.help, "status": service.status, "needs": service.needs,
+        "availability": service.availability, "question": service.ask_question,
+        "withdraw": service.withdraw, "mydata": service.my_data, "delete": service.delete,
+        "privacy": service.privacy, "cancel": service.cancel,
+    }
+    new_messages = PRIVATE & filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler("start", start, filters=new_messages))
+    for name, call in handlers.items():
+        application.add_handler(CommandHandler(name, command(call), filters=new_messages))
+    application.add_handler(CallbackQueryHandler(pressed))
+    application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED, edited))
+    application.add_handler(MessageHandler(new_messages & filters.COMMAND, unknown))
+    application.add_handler(MessageHandler(new_messages & filters.TEXT, text))
+    application.add_handler(MessageHandler(new_messages, not_text))
