@@ -57,12 +57,15 @@ def parse_offsets(raw: str, setting: str) -> tuple[timedelta, ...]:
     for part in raw.split(","):
         match = OFFSET_PATTERN.match(part.strip())
         if not match:
-            raise SettingsError(
-                f"{setting}: {part.strip()!r} is not an offset like 7d, 1d or 2h"
-            )
+            raise SettingsError(f"{setting}: {part.strip()!r} is not an offset like 7d, 1d or 2h")
         amount, unit = int(match.group(1)), match.group(2)
-        offsets.append({"d": timedelta(days=amount), "h": timedelta(hours=amount),
-                        "m": timedelta(minutes=amount)}[unit])
+        offsets.append(
+            {
+                "d": timedelta(days=amount),
+                "h": timedelta(hours=amount),
+                "m": timedelta(minutes=amount),
+            }[unit]
+        )
     return tuple(sorted(set(offsets), reverse=True))
 
 
@@ -77,8 +80,9 @@ def _parse_quiet_hours(raw: str) -> QuietHours:
     start, sep, end = raw.partition("-")
     if not sep:
         raise SettingsError(f"PANELBOT_QUIET_HOURS: {raw!r} is not a range like 21:00-08:00")
-    return QuietHours(_parse_clock(start, "PANELBOT_QUIET_HOURS"),
-                      _parse_clock(end, "PANELBOT_QUIET_HOURS"))
+    return QuietHours(
+        _parse_clock(start, "PANELBOT_QUIET_HOURS"), _parse_clock(end, "PANELBOT_QUIET_HOURS")
+    )
 
 
 def _parse_coordinators(raw: str) -> frozenset[int]:
@@ -131,8 +135,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool) 
         database=database,
         coordinators=_parse_coordinators(env.get("PANELBOT_COORDINATORS", "")),
         timezone=_parse_timezone(env.get("PANELBOT_TIMEZONE", "") or "Europe/London"),
-        reminders=parse_offsets(env.get("PANELBOT_REMINDERS", "") or "7d,1d,2h",
-                                "PANELBOT_REMINDERS"),
+        reminders=parse_offsets(
+            env.get("PANELBOT_REMINDERS", "") or "7d,1d,2h", "PANELBOT_REMINDERS"
+        ),
         quiet_hours=_parse_quiet_hours(env.get("PANELBOT_QUIET_HOURS", "") or "21:00-08:00"),
         retention_months=_parse_retention(env.get("PANELBOT_RETENTION", "") or "12"),
         bot_username=_parse_username(env.get("PANELBOT_BOT_USERNAME", "")),

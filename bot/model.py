@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from bot.panelfile import PanelSpec
 
-Stage = Literal["recruiting", "recruitment_closed", "evaluating", "awaiting_award", "awarded",
-                "closed"]
+Stage = Literal[
+    "recruiting", "recruitment_closed", "evaluating", "awaiting_award", "awarded", "closed"
+]
 Status = Literal["draft", "applied", "confirmed", "reserve", "declined", "withdrawn"]
 Answer = Literal["yes", "maybe", "no"]
 ACTIVE_STATUSES: frozenset[str] = frozenset({"draft", "applied", "confirmed", "reserve"})

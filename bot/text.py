@@ -17,10 +17,7 @@ def clean(text: str) -> str:
     break a message or a CSV are removed.
     """
     normalised = unicodedata.normalize("NFC", text)
-    kept = "".join(
-        ch for ch in normalised
-        if ch == "\n" or unicodedata.category(ch) != "Cc"
-    )
+    kept = "".join(ch for ch in normalised if ch == "\n" or unicodedata.category(ch) != "Cc")
     return kept.strip()
 
 

@@ -66,7 +66,7 @@ def _labels() -> dict[str, str]:
     return {str(key): str(value) for key, value in loaded.items()}
 
 
-def render(name: str, **context: Any) -> str:
+def render(name: str, /, **context: Any) -> str:
     """Render messages/templates/<name>.j2 and tidy blank lines."""
     text = _environment().get_template(f"{name}.j2").render(**context)
     lines = [line.rstrip() for line in text.strip().splitlines()]
@@ -77,7 +77,7 @@ def render(name: str, **context: Any) -> str:
     return "\n".join(tidy)
 
 
-def label(key: str, **context: Any) -> str:
+def label(key: str, /, **context: Any) -> str:
     """A button or command label from messages/labels.yaml (plain text, no markup)."""
     template = _labels()[key]
     return template.format(**context) if context else template

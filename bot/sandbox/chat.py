@@ -40,8 +40,9 @@ SANDBOX_HELP = """Sandbox commands:
 
 
 class SandboxChat:
-    def __init__(self, settings: Settings, role: str, panel_file: Path, database: Path,
-                 out: TextIO) -> None:
+    def __init__(
+        self, settings: Settings, role: str, panel_file: Path, database: Path, out: TextIO
+    ) -> None:
         self.settings = settings
         self.panel_file = panel_file
         self.database = database
@@ -56,9 +57,12 @@ class SandboxChat:
     async def open(self) -> str:
         await self.api.start()
         self.settings = dataclasses.replace(
-            self.settings, api_url=self.api.base_url, database=self.database,
+            self.settings,
+            api_url=self.api.base_url,
+            database=self.database,
             coordinators=self.settings.coordinators | {COORDINATOR.id},
-            bot_username=self.api.bot_username)
+            bot_username=self.api.bot_username,
+        )
         self.db = await Database.open(self.database)
         ctx = AppContext(self.db, self.settings, self.clock)
         imported = await panel_admin.import_file(self.panel_file, ctx)
@@ -119,8 +123,11 @@ class SandboxChat:
         if line.strip().isdigit() and pressable and 1 <= int(line) <= len(flat):
             chosen = flat[int(line) - 1]
             self._print(f"(you pressed: {chosen.text})")
-            self._show(await self.harness.press(self.user, pressable.message_id,
-                                                chosen.callback_data or ""))
+            self._show(
+                await self.harness.press(
+                    self.user, pressable.message_id, chosen.callback_data or ""
+                )
+            )
             return True
         if not line.strip():
             return True
@@ -161,14 +168,19 @@ class SandboxChat:
         print(text, file=self.out, flush=True)
 
 
-async def run_sandbox(settings: Settings, *, role: str, panel_file: Path,
-                      database: Path | None, stdin: TextIO | None = None,
-                      out: TextIO | None = None) -> int:
+async def run_sandbox(
+    settings: Settings,
+    *,
+    role: str,
+    panel_file: Path,
+    database: Path | None,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+) -> int:
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     with tempfile.TemporaryDirectory(prefix="panelbot-sandbox-") as folder:
-        chat = SandboxChat(settings, role, panel_file, database or Path(folder) / "sandbox.db",
-                           out)
+        chat = SandboxChat(settings, role, panel_file, database or Path(folder) / "sandbox.db", out)
         try:
             code = await chat.open()
         except PanelFileError as error:
@@ -176,9 +188,11 @@ async def run_sandbox(settings: Settings, *, role: str, panel_file: Path,
             await chat.close()
             return 1
         interactive = stdin.isatty()
-        print(f"panelbot sandbox: you are {chat.user.first_name}, a {role}. "
-              f"Type to chat; a number presses a button; !help for more; !quit to leave.",
-              file=out)
+        print(
+            f"panelbot sandbox: you are {chat.user.first_name}, a {role}. "
+            f"Type to chat; a number presses a button; !help for more; !quit to leave.",
+            file=out,
+        )
         try:
             if role == "volunteer":
                 print(f"(you opened the sign-up link for panel {code})", file=out)

@@ -14,7 +14,7 @@ import aiosqlite
 from bot.services import info, notify, views
 from bot.services.context import AppContext, Person
 from bot.services.replies import Button, Outcome, Reply, rows
-from bot.services.steps import STEPS, Again, Edit, Next, StepCtx, StepResult, button, say
+from bot.services.steps import STEPS, Edit, Next, StepCtx, StepResult, button, say
 from bot.store import applications, journeys, panels, questions, volunteers
 from bot.text import QUESTION_MAX, clean
 from messages import render
@@ -22,8 +22,19 @@ from messages import render
 log = logging.getLogger(__name__)
 
 SIGNUP = (
-    "info", "name", "role", "contact", "needs_consent", "needs", "needs_note", "availability",
-    "days", "conflicts", "interviews", "payment", "summary",
+    "info",
+    "name",
+    "role",
+    "contact",
+    "needs_consent",
+    "needs",
+    "needs_note",
+    "availability",
+    "days",
+    "conflicts",
+    "interviews",
+    "payment",
+    "summary",
 )
 FLOWS: dict[str, tuple[str, ...]] = {
     "signup": SIGNUP,
@@ -49,8 +60,9 @@ async def load(app: AppContext, tx: aiosqlite.Connection, person: Person) -> Ste
         panel = await panels.get(tx, journey.panel_id, app.settings.timezone)
         application = await applications.find(tx, journey.panel_id, volunteer.id)
         sessions = await panels.sessions(tx, journey.panel_id)
-    return StepCtx(app, tx, person, journey, volunteer, panel, application, sessions,
-                   app.clock.now())
+    return StepCtx(
+        app, tx, person, journey, volunteer, panel, application, sessions, app.clock.now()
+    )
 
 
 async def reload(c: StepCtx) -> StepCtx:
@@ -76,11 +88,14 @@ async def prompt(c: StepCtx) -> Reply:
     if step == "summary":
         return summary(c)
     if step == "question":
-        return Reply(render("volunteer/ask_question"),
-                     rows(button("question", "back", "question.back")))
+        return Reply(
+            render("volunteer/ask_question"), rows(button("question", "back", "question.back"))
+        )
     if step == "leave":
-        return Reply(render("volunteer/leave_confirm"),
-                     rows(button("leave", "yes", "leave.yes"), button("leave", "no", "leave.no")))
+        return Reply(
+            render("volunteer/leave_confirm"),
+            rows(button("leave", "yes", "leave.yes"), button("leave", "no", "leave.no")),
+        )
     return await STEPS[step].prompt(c)
 
 
@@ -330,7 +345,7 @@ def stale() -> Outcome:
 
 async def resume(c: StepCtx) -> Outcome:
     c.journey.data.pop("paused", None)
-    outcome = Outcome([say("volunteer/welcome_back", panel=views.panel_view(c.panel)
-                           if c.panel else None)])
+    outcome = Outcome(
+        [say("volunteer/welcome_back", panel=views.panel_view(c.panel) if c.panel else None)]
+    )
     return outcome.extend(await _arrive(c))
-

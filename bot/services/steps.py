@@ -141,8 +141,11 @@ async def text_contact(c: StepCtx, typed: str) -> StepResult:
 async def prompt_needs_consent(c: StepCtx) -> Reply:
     if c.volunteer.needs_consented_at is not None:
         return Reply(
-            render("volunteer/needs_review", needs=views.need_labels(c.volunteer.needs),
-                   note=c.volunteer.needs_note),
+            render(
+                "volunteer/needs_review",
+                needs=views.need_labels(c.volunteer.needs),
+                note=c.volunteer.needs_note,
+            ),
             rows(
                 button("needs_consent", "keep", "needs.keep"),
                 button("needs_consent", "change", "needs.change"),
@@ -151,8 +154,10 @@ async def prompt_needs_consent(c: StepCtx) -> Reply:
         )
     return Reply(
         render("volunteer/needs_consent"),
-        rows(button("needs_consent", "yes", "needs.consent_yes"),
-             button("needs_consent", "no", "needs.consent_no")),
+        rows(
+            button("needs_consent", "yes", "needs.consent_yes"),
+            button("needs_consent", "no", "needs.consent_no"),
+        ),
     )
 
 
@@ -178,7 +183,7 @@ def _checklist(step: str, options: list[tuple[str, str]], ticked: set[str]) -> K
         Button(("✅ " if value in ticked else "▫️ ") + text, f"v:{step}:t.{value}")
         for value, text in options
     ]
-    paired = tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))
+    paired = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return (*paired, (button(step, "done", "checklist.done"),))
 
 
@@ -213,8 +218,7 @@ async def prompt_needs_note(c: StepCtx) -> Reply:
     buttons = [button("needs_note", "skip", "needs.note_skip")]
     if c.volunteer.needs_note:
         buttons.insert(0, button("needs_note", "keep", "needs.note_keep"))
-    return Reply(render("volunteer/ask_needs_note", current=c.volunteer.needs_note),
-                 rows(*buttons))
+    return Reply(render("volunteer/ask_needs_note", current=c.volunteer.needs_note), rows(*buttons))
 
 
 async def button_needs_note(c: StepCtx, value: str) -> StepResult:
@@ -253,8 +257,12 @@ async def prompt_availability(c: StepCtx) -> Reply:
             total=len(live),
             current=c.need_application().availability.get(session.id),
         ),
-        (tuple(button("availability", f"{step_value}.{answer}", f"answer.{answer}")
-               for answer in ("yes", "maybe", "no")),),
+        (
+            tuple(
+                button("availability", f"{step_value}.{answer}", f"answer.{answer}")
+                for answer in ("yes", "maybe", "no")
+            ),
+        ),
     )
 
 
@@ -277,16 +285,18 @@ async def prompt_days(c: StepCtx) -> Reply:
     window = next((s for s in c.live_sessions if s.kind == "evaluation_window"), None)
     options = [(day, label(f"day.{day}")) for day in WEEKDAYS]
     return Reply(
-        render("volunteer/ask_days",
-               window=None if window is None else views.session_view(
-                   window, c.need_panel().timezone)),
+        render(
+            "volunteer/ask_days",
+            window=None if window is None else views.session_view(window, c.need_panel().timezone),
+        ),
         _checklist("days", options, ticked),
     )
 
 
 async def button_days(c: StepCtx, value: str) -> StepResult:
     if value == "done":
-        days = [day for day in WEEKDAYS if day in c.journey.data.pop("ticked", [])]
+        ticked = set(c.journey.data.pop("ticked", []))
+        days = [day for day in WEEKDAYS if day in ticked]
         await applications.update(c.tx, c.need_application().id, c.now, days=",".join(days))
         return Next()
     if value.startswith("t.") and _toggle(c, value[2:], set(WEEKDAYS)):
@@ -309,8 +319,11 @@ async def prompt_conflicts(c: StepCtx) -> Reply:
     keyboard = _checklist("conflicts", options, ticked)
     none_row = (button("conflicts", "none", "conflicts.none"),)
     return Reply(
-        render("volunteer/ask_conflicts", has_bidders=bool(bidders),
-               note=c.journey.data.get("note", application.conflicts_note)),
+        render(
+            "volunteer/ask_conflicts",
+            has_bidders=bool(bidders),
+            note=c.journey.data.get("note", application.conflicts_note),
+        ),
         (*keyboard[:-1], none_row, keyboard[-1]),
     )
 
@@ -318,13 +331,14 @@ async def prompt_conflicts(c: StepCtx) -> Reply:
 async def button_conflicts(c: StepCtx, value: str) -> StepResult:
     bidders = _bidders(c)
     if value in ("done", "none"):
-        chosen = [] if value == "none" else [
-            bidders[int(i)] for i in c.journey.data.get("ticked", [])
-        ]
+        chosen = (
+            [] if value == "none" else [bidders[int(i)] for i in c.journey.data.get("ticked", [])]
+        )
         note = None if value == "none" else c.journey.data.get("note")
         await applications.set_conflicts(c.tx, c.need_application().id, chosen)
-        await applications.update(c.tx, c.need_application().id, c.now,
-                                   conflicts_declared=1, conflicts_note=note)
+        await applications.update(
+            c.tx, c.need_application().id, c.now, conflicts_declared=1, conflicts_note=note
+        )
         c.journey.data.pop("ticked", None)
         c.journey.data.pop("note", None)
         return Next()
@@ -346,29 +360,35 @@ async def text_conflicts(c: StepCtx, typed: str) -> StepResult:
 
 
 async def prompt_interviews(c: StepCtx) -> Reply:
-    interviews = [views.session_view(s, c.need_panel().timezone)
-                  for s in c.live_sessions if s.kind == "interview"]
+    interviews = [
+        views.session_view(s, c.need_panel().timezone)
+        for s in c.live_sessions
+        if s.kind == "interview"
+    ]
     return Reply(
         render("volunteer/ask_interviews", interviews=interviews),
-        rows(button("interviews", "yes", "interviews.yes"),
-             button("interviews", "no", "interviews.no")),
+        rows(
+            button("interviews", "yes", "interviews.yes"),
+            button("interviews", "no", "interviews.no"),
+        ),
     )
 
 
 async def button_interviews(c: StepCtx, value: str) -> StepResult:
     if value not in ("yes", "no"):
         return Again([say("volunteer/stale_button")])
-    await applications.update(c.tx, c.need_application().id, c.now,
-                              interviews=int(value == "yes"))
+    await applications.update(c.tx, c.need_application().id, c.now, interviews=int(value == "yes"))
     return Next()
 
 
 async def prompt_payment(c: StepCtx) -> Reply:
     return Reply(
         render("volunteer/ask_payment", payment=c.need_panel().spec.payment),
-        rows(button("payment", "paid", "payment.paid"),
-             button("payment", "unpaid", "payment.unpaid"),
-             button("payment", "undecided", "payment.undecided")),
+        rows(
+            button("payment", "paid", "payment.paid"),
+            button("payment", "unpaid", "payment.unpaid"),
+            button("payment", "undecided", "payment.undecided"),
+        ),
     )
 
 
@@ -414,14 +434,30 @@ STEPS: dict[str, Step] = {
         Step("contact", "contact", prompt_contact, button_contact, text_contact),
         Step("needs_consent", "needs", prompt_needs_consent, button_needs_consent),
         Step("needs", "needs", prompt_needs, button_needs, applies=_needs_consented),
-        Step("needs_note", "needs", prompt_needs_note, button_needs_note, text_needs_note,
-             applies=_needs_consented),
-        Step("availability", "availability", prompt_availability, button_availability,
-             applies=lambda c: bool(c.live_sessions)),
+        Step(
+            "needs_note",
+            "needs",
+            prompt_needs_note,
+            button_needs_note,
+            text_needs_note,
+            applies=_needs_consented,
+        ),
+        Step(
+            "availability",
+            "availability",
+            prompt_availability,
+            button_availability,
+            applies=lambda c: bool(c.live_sessions),
+        ),
         Step("days", "days", prompt_days, button_days, applies=_has_kind("evaluation_window")),
         Step("conflicts", "conflicts", prompt_conflicts, button_conflicts, text_conflicts),
-        Step("interviews", "interviews", prompt_interviews, button_interviews,
-             applies=_has_kind("interview")),
+        Step(
+            "interviews",
+            "interviews",
+            prompt_interviews,
+            button_interviews,
+            applies=_has_kind("interview"),
+        ),
         Step("payment", "payment", prompt_payment, button_payment),
     )
 }

@@ -15,7 +15,14 @@ if TYPE_CHECKING:
     from bot.services.steps import StepCtx
 
 SUMMARY_PARTS = (
-    "name", "role", "contact", "needs", "availability", "days", "conflicts", "interviews",
+    "name",
+    "role",
+    "contact",
+    "needs",
+    "availability",
+    "days",
+    "conflicts",
+    "interviews",
     "payment",
 )
 WEEKDAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -71,9 +78,12 @@ def summary_context(c: StepCtx) -> dict[str, Any]:
     application = c.need_application()
     volunteer = c.volunteer
     availability = [
-        {"session": session_view(s, panel.timezone),
-         "answer": label(f"answer.{application.availability[s.id]}")
-         if s.id in application.availability else None}
+        {
+            "session": session_view(s, panel.timezone),
+            "answer": label(f"answer.{application.availability[s.id]}")
+            if s.id in application.availability
+            else None,
+        }
         for s in c.live_sessions
     ]
     return {

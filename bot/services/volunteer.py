@@ -49,10 +49,14 @@ class VolunteerService:
         async with self.app.db.transaction() as tx:
             current = await journey.load(self.app, tx, person)
             if current is not None and current.journey.flow == "signup":
-                if payload and current.panel and payload.casefold() != current.panel.code.casefold():
-                    return Outcome([_say("volunteer/finish_first",
-                                         panel=views.panel_view(current.panel))]).extend(
-                        await journey.resume(current))
+                if (
+                    payload
+                    and current.panel
+                    and payload.casefold() != current.panel.code.casefold()
+                ):
+                    return Outcome(
+                        [_say("volunteer/finish_first", panel=views.panel_view(current.panel))]
+                    ).extend(await journey.resume(current))
                 return await journey.resume(current)
             if current is not None:
                 await journeys.delete(tx, person.telegram_id)
@@ -65,14 +69,21 @@ class VolunteerService:
                 return await self._unknown_panel(tx, person)
             return await self._offer(tx, person, panel)
 
-    async def _open_panels(self, tx: aiosqlite.Connection, person: Person, *,
-                           greeting: bool) -> Outcome:
+    async def _open_panels(
+        self, tx: aiosqlite.Connection, person: Person, *, greeting: bool
+    ) -> Outcome:
         now = self.app.clock.now()
         open_panels = [p for p in await panels.list_all(tx, self._tz) if rules.is_open(p, now)]
         buttons = [Button(p.title, f"c:open:{p.code}") for p in open_panels]
         template = "volunteer/start" if greeting else "volunteer/open_panels"
-        return Outcome([Reply(render(template, first_name=person.first_name,
-                                     count=len(open_panels)), rows(*buttons))])
+        return Outcome(
+            [
+                Reply(
+                    render(template, first_name=person.first_name, count=len(open_panels)),
+                    rows(*buttons),
+                )
+            ]
+        )
 
     async def _unknown_panel(self, tx: aiosqlite.Connection, person: Person) -> Outcome:
         outcome = Outcome([_say("volunteer/panel_unknown")])
@@ -80,23 +91,40 @@ class VolunteerService:
 
     async def _offer(self, tx: aiosqlite.Connection, person: Person, panel: Panel) -> Outcome:
         volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
-        existing = None if volunteer is None else await applications.find(
-            tx, panel.id, volunteer.id)
+        existing = (
+            None if volunteer is None else await applications.find(tx, panel.id, volunteer.id)
+        )
         if existing is not None and existing.status in ("applied", "confirmed", "reserve"):
-            return Outcome([_say("volunteer/already_signed_up", panel=views.panel_view(panel),
-                                 status=label(f"status.{existing.status}"))])
+            return Outcome(
+                [
+                    _say(
+                        "volunteer/already_signed_up",
+                        panel=views.panel_view(panel),
+                        status=label(f"status.{existing.status}"),
+                    )
+                ]
+            )
         if not rules.is_open(panel, self.app.clock.now()):
             return Outcome([_say("volunteer/panel_closed", panel=views.panel_view(panel))])
         return Outcome([self._welcome(panel, person, returning=volunteer is not None)])
 
+    def _retention(self, panel: Panel) -> int:
+        return panel.spec.retention_months or self.app.settings.retention_months
+
     def _welcome(self, panel: Panel, person: Person, *, returning: bool) -> Reply:
         return Reply(
-            render("volunteer/welcome", panel=views.panel_view(panel),
-                   first_name=person.first_name, returning=returning,
-                   retention_months=self.app.settings.retention_months),
-            rows(_button("agree", panel.code, "consent.agree"),
-                 _button("more", panel.code, "consent.more"),
-                 _button("no", panel.code, "consent.no")),
+            render(
+                "volunteer/welcome",
+                panel=views.panel_view(panel),
+                first_name=person.first_name,
+                returning=returning,
+                retention_months=self._retention(panel),
+            ),
+            rows(
+                _button("agree", panel.code, "consent.agree"),
+                _button("more", panel.code, "consent.more"),
+                _button("no", panel.code, "consent.no"),
+            ),
         )
 
     async def _agree(self, tx: aiosqlite.Connection, person: Person, code: str) -> Outcome:
@@ -112,14 +140,22 @@ class VolunteerService:
         volunteer = await volunteers.consent(tx, person.telegram_id, person.chat_id, now)
         application = await applications.create(tx, panel.id, volunteer.id, now)
         if application.status != "draft":
-            return Outcome([_say("volunteer/already_signed_up", panel=views.panel_view(panel),
-                                 status=label(f"status.{application.status}"))])
+            return Outcome(
+                [
+                    _say(
+                        "volunteer/already_signed_up",
+                        panel=views.panel_view(panel),
+                        status=label(f"status.{application.status}"),
+                    )
+                ]
+            )
         await journeys.save(tx, Journey(person.telegram_id, "signup", "info", panel.id), now)
         log.info("consent given; application %s started", application.id)
         started = await journey.load(self.app, tx, person)
         assert started is not None
         return Outcome([_say("volunteer/consent_thanks")]).extend(
-            await journey.begin(started, "signup"))
+            await journey.begin(started, "signup")
+        )
 
     # --- buttons ------------------------------------------------------------------------
 
@@ -137,19 +173,30 @@ class VolunteerService:
                 return journey.stale()
             return await self._command_button(tx, person, action, arg)
 
-    async def _command_button(self, tx: aiosqlite.Connection, person: Person, action: str,
-                              arg: str) -> Outcome:
+    async def _command_button(
+        self, tx: aiosqlite.Connection, person: Person, action: str, arg: str
+    ) -> Outcome:
         if action == "open" and PANEL_CODE.match(arg):
             panel = await panels.get_by_code(tx, arg, self._tz)
-            return await (self._offer(tx, person, panel) if panel
-                          else self._unknown_panel(tx, person))
+            return await (
+                self._offer(tx, person, panel) if panel else self._unknown_panel(tx, person)
+            )
         if action == "agree" and PANEL_CODE.match(arg):
             return await self._agree(tx, person, arg)
         if action == "more" and PANEL_CODE.match(arg):
-            return Outcome([Reply(
-                render("volunteer/privacy", retention_months=self.app.settings.retention_months),
-                rows(_button("agree", arg, "consent.agree"), _button("no", arg, "consent.no")),
-            )])
+            panel = await panels.get_by_code(tx, arg, self._tz)
+            if panel is None:
+                return await self._unknown_panel(tx, person)
+            return Outcome(
+                [
+                    Reply(
+                        render("volunteer/privacy", retention_months=self._retention(panel)),
+                        rows(
+                            _button("agree", arg, "consent.agree"), _button("no", arg, "consent.no")
+                        ),
+                    )
+                ]
+            )
         if action == "no":
             return Outcome([_say("volunteer/no_consent")])
         volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
@@ -205,8 +252,9 @@ class VolunteerService:
         return Outcome([_say("volunteer/help")])
 
     async def privacy(self, person: Person) -> Outcome:
-        return Outcome([_say("volunteer/privacy",
-                             retention_months=self.app.settings.retention_months)])
+        return Outcome(
+            [_say("volunteer/privacy", retention_months=self.app.settings.retention_months)]
+        )
 
     async def cancel(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:
@@ -217,7 +265,8 @@ class VolunteerService:
                 current.journey.data["paused"] = True
                 if current.journey.step in ("question", "leave"):
                     current.journey.step = current.journey.data.pop(
-                        "question_back", current.journey.data.pop("leave_back", "info"))
+                        "question_back", current.journey.data.pop("leave_back", "info")
+                    )
                 await journeys.save(tx, current.journey, current.now)
                 return Outcome([_say("volunteer/paused_now")])
             await journeys.delete(tx, person.telegram_id)
@@ -232,12 +281,19 @@ class VolunteerService:
             for application in await applications.for_volunteer(tx, volunteer.id):
                 panel = await panels.get(tx, application.panel_id, self._tz)
                 assert panel is not None
-                sessions = [views.session_view(s, panel.timezone)
-                            for s in await panels.sessions(tx, panel.id) if not s.cancelled]
-                items.append({"panel": views.panel_view(panel),
-                              "status": application.status,
-                              "status_label": label(f"status.{application.status}"),
-                              "sessions": sessions})
+                sessions = [
+                    views.session_view(s, panel.timezone)
+                    for s in await panels.sessions(tx, panel.id)
+                    if not s.cancelled
+                ]
+                items.append(
+                    {
+                        "panel": views.panel_view(panel),
+                        "status": application.status,
+                        "status_label": label(f"status.{application.status}"),
+                        "sessions": sessions,
+                    }
+                )
             return Outcome([_say("volunteer/status", name=volunteer.name, items=items)])
 
     async def needs(self, person: Person) -> Outcome:
@@ -254,17 +310,27 @@ class VolunteerService:
             volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
             if volunteer is None:
                 return Outcome([_say("volunteer/not_signed_up")])
-            active = [a for a in await applications.for_volunteer(tx, volunteer.id)
-                      if a.active and a.status != "draft"]
+            active = [
+                a
+                for a in await applications.for_volunteer(tx, volunteer.id)
+                if a.active and a.status != "draft"
+            ]
             if not active:
                 return Outcome([_say("volunteer/no_panels_to_update")])
             if len(active) == 1:
                 return await self._begin_edit(tx, person, "availability", active[0].panel_id)
-            return Outcome([Reply(render("volunteer/choose_panel"),
-                                  await self._panel_buttons(tx, "avail", active))])
+            return Outcome(
+                [
+                    Reply(
+                        render("volunteer/choose_panel"),
+                        await self._panel_buttons(tx, "avail", active),
+                    )
+                ]
+            )
 
-    async def _panel_buttons(self, tx: aiosqlite.Connection, action: str,
-                             chosen: list[Application]) -> tuple[tuple[Button, ...], ...]:
+    async def _panel_buttons(
+        self, tx: aiosqlite.Connection, action: str, chosen: list[Application]
+    ) -> tuple[tuple[Button, ...], ...]:
         buttons = []
         for application in chosen:
             panel = await panels.get(tx, application.panel_id, self._tz)
@@ -272,14 +338,19 @@ class VolunteerService:
             buttons.append(Button(panel.title, f"c:{action}:{panel.id}"))
         return rows(*buttons)
 
-    async def _begin_edit(self, tx: aiosqlite.Connection, person: Person, flow: str,
-                          panel_id: int | None) -> Outcome:
+    async def _begin_edit(
+        self, tx: aiosqlite.Connection, person: Person, flow: str, panel_id: int | None
+    ) -> Outcome:
         current = await journey.load(self.app, tx, person)
         if current is not None and current.journey.flow == "signup":
             return Outcome([_say("volunteer/change_at_summary")]).extend(
-                await journey.resume(current))
-        await journeys.save(tx, Journey(person.telegram_id, flow, journey.FLOWS[flow][0], panel_id),
-                            self.app.clock.now())
+                await journey.resume(current)
+            )
+        await journeys.save(
+            tx,
+            Journey(person.telegram_id, flow, journey.FLOWS[flow][0], panel_id),
+            self.app.clock.now(),
+        )
         started = await journey.load(self.app, tx, person)
         assert started is not None
         return await journey.begin(started, flow)
@@ -287,27 +358,48 @@ class VolunteerService:
     async def withdraw(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:
             volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
-            active = [] if volunteer is None else [
-                a for a in await applications.for_volunteer(tx, volunteer.id) if a.active]
+            active = (
+                []
+                if volunteer is None
+                else [a for a in await applications.for_volunteer(tx, volunteer.id) if a.active]
+            )
             if not active:
                 return Outcome([_say("volunteer/no_panels_to_withdraw")])
             if len(active) == 1:
                 return await self._confirm_withdraw(tx, active[0])
-            return Outcome([Reply(render("volunteer/choose_panel"),
-                                  await self._panel_buttons(tx, "withdraw", active))])
+            return Outcome(
+                [
+                    Reply(
+                        render("volunteer/choose_panel"),
+                        await self._panel_buttons(tx, "withdraw", active),
+                    )
+                ]
+            )
 
-    async def _confirm_withdraw(self, tx: aiosqlite.Connection,
-                                application: Application) -> Outcome:
+    async def _confirm_withdraw(
+        self, tx: aiosqlite.Connection, application: Application
+    ) -> Outcome:
         panel = await panels.get(tx, application.panel_id, self._tz)
         assert panel is not None
-        return Outcome([Reply(
-            render("volunteer/withdraw_confirm", panel=views.panel_view(panel)),
-            rows(_button("withdraw_yes", str(panel.id), "withdraw.yes"),
-                 _button("withdraw_no", str(panel.id), "withdraw.no")),
-        )])
+        return Outcome(
+            [
+                Reply(
+                    render("volunteer/withdraw_confirm", panel=views.panel_view(panel)),
+                    rows(
+                        _button("withdraw_yes", str(panel.id), "withdraw.yes"),
+                        _button("withdraw_no", str(panel.id), "withdraw.no"),
+                    ),
+                )
+            ]
+        )
 
-    async def _withdraw(self, tx: aiosqlite.Connection, person: Person, volunteer: Volunteer,
-                        application: Application) -> Outcome:
+    async def _withdraw(
+        self,
+        tx: aiosqlite.Connection,
+        person: Person,
+        volunteer: Volunteer,
+        application: Application,
+    ) -> Outcome:
         now = self.app.clock.now()
         panel = await panels.get(tx, application.panel_id, self._tz)
         assert panel is not None
@@ -318,11 +410,19 @@ class VolunteerService:
             await applications.delete(tx, application.id)
         else:
             await applications.update(tx, application.id, now, status="withdrawn")
-        notices = [] if application.status == "draft" else [
-            Notice(chat_id, _say("coordinator/withdrawn", name=volunteer.name,
-                                 panel=views.panel_view(panel)))
-            for chat_id in await coordinator_chat_ids(tx, self.app.settings)
-        ]
+        notices = (
+            []
+            if application.status == "draft"
+            else [
+                Notice(
+                    chat_id,
+                    _say(
+                        "coordinator/withdrawn", name=volunteer.name, panel=views.panel_view(panel)
+                    ),
+                )
+                for chat_id in await coordinator_chat_ids(tx, self.app.settings)
+            ]
+        )
         return Outcome([_say("volunteer/withdrawn", panel=views.panel_view(panel))], notices)
 
     async def my_data(self, person: Person) -> Outcome:
@@ -332,37 +432,44 @@ class VolunteerService:
                 return Outcome([_say("volunteer/no_data")])
             record = await self._everything_about(tx, volunteer)
         content = json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8")
-        return Outcome([
-            _say("volunteer/my_data", record=record,
-                 needs=views.need_labels(volunteer.needs)),
-            Reply(render("volunteer/my_data_file"),
-                  document=Document("my-panelbot-data.json", content)),
-        ])
+        return Outcome(
+            [
+                _say("volunteer/my_data", record=record, needs=views.need_labels(volunteer.needs)),
+                Reply(
+                    render("volunteer/my_data_file"),
+                    document=Document("my-panelbot-data.json", content),
+                ),
+            ]
+        )
 
-    async def _everything_about(self, tx: aiosqlite.Connection,
-                                volunteer: Volunteer) -> dict[str, Any]:
+    async def _everything_about(
+        self, tx: aiosqlite.Connection, volunteer: Volunteer
+    ) -> dict[str, Any]:
         panels_record = []
         for application in await applications.for_volunteer(tx, volunteer.id):
             panel = await panels.get(tx, application.panel_id, self._tz)
             assert panel is not None
             sessions = {s.id: views.session_title(s) for s in await panels.sessions(tx, panel.id)}
-            panels_record.append({
-                "panel": panel.title,
-                "status": application.status,
-                "availability": {sessions[k]: v for k, v in application.availability.items()},
-                "days": list(application.days),
-                "conflicts": list(application.conflicts),
-                "conflicts_note": application.conflicts_note,
-                "interviews": application.interviews,
-                "payment": application.payment,
-            })
+            panels_record.append(
+                {
+                    "panel": panel.title,
+                    "status": application.status,
+                    "availability": {sessions[k]: v for k, v in application.availability.items()},
+                    "days": list(application.days),
+                    "conflicts": list(application.conflicts),
+                    "conflicts_note": application.conflicts_note,
+                    "interviews": application.interviews,
+                    "payment": application.payment,
+                }
+            )
         return {
             "name": volunteer.name,
             "role": volunteer.role,
             "contact": volunteer.contact,
             "consented_at": volunteer.consented_at.isoformat(),
             "needs_consented_at": volunteer.needs_consented_at.isoformat()
-            if volunteer.needs_consented_at else None,
+            if volunteer.needs_consented_at
+            else None,
             "needs": sorted(volunteer.needs),
             "needs_note": volunteer.needs_note,
             "hear_about_future_panels": volunteer.future_panels,
@@ -374,20 +481,29 @@ class VolunteerService:
             volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
             if volunteer is None:
                 return Outcome([_say("volunteer/no_data")])
-        return Outcome([Reply(render("volunteer/erase_confirm"),
-                              rows(_button("erase", "yes", "erase.yes"),
-                                   _button("erase", "no", "erase.no")))])
+        return Outcome(
+            [
+                Reply(
+                    render("volunteer/erase_confirm"),
+                    rows(_button("erase", "yes", "erase.yes"), _button("erase", "no", "erase.no")),
+                )
+            ]
+        )
 
     async def _erase(self, tx: aiosqlite.Connection, volunteer: Volunteer) -> Outcome:
-        active = [a for a in await applications.for_volunteer(tx, volunteer.id)
-                  if a.active and a.status != "draft"]
-        notices = []
+        active = [
+            a
+            for a in await applications.for_volunteer(tx, volunteer.id)
+            if a.active and a.status != "draft"
+        ]
+        notices: list[Notice] = []
         for application in active:
             panel = await panels.get(tx, application.panel_id, self._tz)
             assert panel is not None
             notices.extend(
                 Notice(chat_id, _say("coordinator/erased", panel=views.panel_view(panel)))
-                for chat_id in await coordinator_chat_ids(tx, self.app.settings))
+                for chat_id in await coordinator_chat_ids(tx, self.app.settings)
+            )
         await volunteers.erase(tx, volunteer.id, self.app.clock.now(), "asked by the person")
         log.info("a volunteer asked to be erased; done")
         return Outcome([_say("volunteer/erased")], notices)
@@ -400,11 +516,13 @@ class VolunteerService:
                 volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
                 if volunteer is None:
                     return Outcome([_say("volunteer/not_signed_up")])
-                active = [a for a in await applications.for_volunteer(tx, volunteer.id)
-                          if a.active]
+                active = [a for a in await applications.for_volunteer(tx, volunteer.id) if a.active]
                 panel_id = active[-1].panel_id if active else None
-                await journeys.save(tx, Journey(person.telegram_id, "question", "question",
-                                                panel_id), self.app.clock.now())
+                await journeys.save(
+                    tx,
+                    Journey(person.telegram_id, "question", "question", panel_id),
+                    self.app.clock.now(),
+                )
                 current = await journey.load(self.app, tx, person)
                 assert current is not None
             return await journey.start_question(current)

@@ -10,8 +10,17 @@ import aiosqlite
 from bot.model import Application
 from bot.timeutil import from_db_optional, to_db
 
-EDITABLE = frozenset({"status", "interviews", "payment", "days", "conflicts_declared",
-                      "conflicts_note", "submitted_at"})
+EDITABLE = frozenset(
+    {
+        "status",
+        "interviews",
+        "payment",
+        "days",
+        "conflicts_declared",
+        "conflicts_note",
+        "submitted_at",
+    }
+)
 
 
 async def _from_row(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Application:
@@ -48,9 +57,7 @@ async def get(tx: aiosqlite.Connection, application_id: int) -> Application | No
     return None if row is None else await _from_row(tx, row)
 
 
-async def find(
-    tx: aiosqlite.Connection, panel_id: int, volunteer_id: int
-) -> Application | None:
+async def find(tx: aiosqlite.Connection, panel_id: int, volunteer_id: int) -> Application | None:
     cursor = await tx.execute(
         "SELECT * FROM applications WHERE panel_id = ? AND volunteer_id = ?",
         (panel_id, volunteer_id),

@@ -31,8 +31,14 @@ async def save(tx: aiosqlite.Connection, journey: Journey, now: datetime) -> Non
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET flow = excluded.flow, "
         "step = excluded.step, panel_id = excluded.panel_id, data = excluded.data, "
         "updated_at = excluded.updated_at",
-        (journey.telegram_id, journey.flow, journey.step, journey.panel_id,
-         json.dumps(journey.data, ensure_ascii=False), to_db(now)),
+        (
+            journey.telegram_id,
+            journey.flow,
+            journey.step,
+            journey.panel_id,
+            json.dumps(journey.data, ensure_ascii=False),
+            to_db(now),
+        ),
     )
 
 

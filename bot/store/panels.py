@@ -108,14 +108,25 @@ async def upsert(
     before = {session.key: session for session in await sessions(tx, panel_id)}
     for position, item in enumerate(spec.sessions):
         await tx.execute(
-            "INSERT INTO sessions (panel_id, key, position, kind, title, starts_at, ends_at, venue, "
-            "access, online_link, optional, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) "
+            "INSERT INTO sessions (panel_id, key, position, kind, title, starts_at, ends_at, "
+            "venue, access, online_link, optional, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) "
             "ON CONFLICT (panel_id, key) DO UPDATE SET position = excluded.position, "
             "kind = excluded.kind, title = excluded.title, starts_at = excluded.starts_at, "
             "ends_at = excluded.ends_at, venue = excluded.venue, access = excluded.access, "
             "online_link = excluded.online_link, optional = excluded.optional, cancelled = 0",
-            (panel_id, item.id, position, item.kind, item.title, to_db(item.start), to_db(item.end),
-             item.venue, item.access, item.online_link, int(item.optional)),
+            (
+                panel_id,
+                item.id,
+                position,
+                item.kind,
+                item.title,
+                to_db(item.start),
+                to_db(item.end),
+                item.venue,
+                item.access,
+                item.online_link,
+                int(item.optional),
+            ),
         )
     kept = {item.id for item in spec.sessions}
     for key in before.keys() - kept:
@@ -133,5 +144,9 @@ async def upsert(
 
 def _moved(old: Session, new: Session) -> bool:
     return (old.starts_at, old.ends_at, old.venue, old.online_link, old.cancelled) != (
-        new.starts_at, new.ends_at, new.venue, new.online_link, new.cancelled
+        new.starts_at,
+        new.ends_at,
+        new.venue,
+        new.online_link,
+        new.cancelled,
     )

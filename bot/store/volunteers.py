@@ -10,8 +10,9 @@ import aiosqlite
 from bot.model import Volunteer
 from bot.timeutil import from_db, from_db_optional, to_db
 
-EDITABLE = frozenset({"name", "role", "contact", "needs_note", "future_panels", "unreachable",
-                      "chat_id"})
+EDITABLE = frozenset(
+    {"name", "role", "contact", "needs_note", "future_panels", "unreachable", "chat_id"}
+)
 
 
 async def _needs(tx: aiosqlite.Connection, volunteer_id: int) -> frozenset[str]:
@@ -101,6 +102,4 @@ async def erase(tx: aiosqlite.Connection, volunteer_id: int, now: datetime, reas
     if row is not None:
         await tx.execute("DELETE FROM journeys WHERE telegram_id = ?", (row["telegram_id"],))
     await tx.execute("DELETE FROM volunteers WHERE id = ?", (volunteer_id,))
-    await tx.execute(
-        "INSERT INTO erasures (erased_at, reason) VALUES (?, ?)", (to_db(now), reason)
-    )
+    await tx.execute("INSERT INTO erasures (erased_at, reason) VALUES (?, ?)", (to_db(now), reason))

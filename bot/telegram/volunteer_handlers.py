@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -37,8 +38,9 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
         person = person_of(update)
         await deliver(update.get_bot(), person.chat_id, outcome)
 
-    def command(call: Callable[[Person], Awaitable[Outcome]]) -> Callable[
-            [Update, Context], Awaitable[None]]:
+    def command(
+        call: Callable[[Person], Awaitable[Outcome]],
+    ) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
         async def handle(update: Update, context: Context) -> None:
             await reply(update, await call(person_of(update)))
         return handle
