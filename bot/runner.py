@@ -25,7 +25,11 @@ async def run(settings: Settings) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
+        # The same order as Application.run_polling, which owns the event loop and so
+        # can't share it with our database connection.
         await application.initialize()
+        if application.post_init is not None:
+            await application.post_init(application)
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(drop_pending_updates=False)
@@ -33,7 +37,11 @@ async def run(settings: Settings) -> int:
         await stop.wait()
         await application.updater.stop()
         await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
     finally:
         await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
         await db.close()
     return 0

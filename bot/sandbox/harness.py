@@ -108,7 +108,10 @@ class BotHarness:
 
     async def start(self) -> None:
         self.app.add_handler(self._marker, group=DONE_GROUP)
+        # The same order as Application.run_polling: initialize, post_init, start.
         await self.app.initialize()
+        if self.app.post_init is not None:
+            await self.app.post_init(self.app)
         await self.app.start()
         assert self.app.updater is not None, "the Application must have an Updater"
         polls_before = len(self.api.calls("getUpdates"))
@@ -130,7 +133,11 @@ class BotHarness:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
+            if self.app.post_stop is not None:
+                await self.app.post_stop(self.app)
         await self.app.shutdown()
+        if self.app.post_shutdown is not None:
+            await self.app.post_shutdown(self.app)
         self.app.remove_handler(self._marker, group=DONE_GROUP)
 
     async def __aenter__(self) -> BotHarness:

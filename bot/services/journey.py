@@ -195,15 +195,26 @@ async def on_text(c: StepCtx, typed: str) -> Outcome:
 
 
 def _match_button(reply: Reply, typed: str) -> Button | None:
-    """Typing a button's words (or its number) works as well as pressing it."""
+    """Typing a button's words (or its number) works as well as pressing it.
+
+    An exact match wins, then a label that starts with the words, then one label that
+    contains them; anything ambiguous matches nothing, so we ask again.
+    """
     wanted = " ".join(typed.casefold().split())
     flat = [b for row in reply.buttons for b in row]
     if wanted.isdigit() and 1 <= int(wanted) <= len(flat):
         return flat[int(wanted) - 1]
-    for candidate in flat:
-        words = candidate.label.casefold().lstrip("✅▫️ ").strip()
-        if wanted and (words == wanted or (len(wanted) >= 3 and words.startswith(wanted))):
-            return candidate
+    if not wanted:
+        return None
+    words = [(b, b.label.casefold().lstrip("✅▫️ ").strip()) for b in flat]
+    for test in (
+        lambda label: label == wanted,
+        lambda label: len(wanted) >= 3 and label.startswith(wanted),
+        lambda label: len(wanted) >= 3 and wanted in label,
+    ):
+        found = [b for b, label in words if test(label)]
+        if len(found) == 1:
+            return found[0]
     return None
 
 
