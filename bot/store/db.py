@@ -10,12 +10,17 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+# The incoming event (a Telegram update id) being handled right now, if any. A unit of work
+# that commits marks it done in the same transaction, so its effects and "handled" are one.
+handling_event: ContextVar[int | None] = ContextVar("handling_event", default=None)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -76,13 +81,23 @@ class Database:
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
+                event = handling_event.get()
+                if event is not None:
+                    await mark_event_done(self._conn, event)
             except BaseException:
                 await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
 
 
+async def mark_event_done(conn: aiosqlite.Connection, event_id: int) -> None:
+    await conn.execute(
+        "UPDATE update_journal SET done = 1, payload = '' WHERE update_id = ?", (event_id,)
+    )
+
+
 def _split_statements(sql: str) -> list[str]:
     # executescript() would commit our transaction, so statements run one by one.
     # Migrations keep to one statement per ';' with no ';' inside strings or triggers.
-    return [part.strip() for part in sql.split(";") if part.strip()]
+    code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return [part.strip() for part in code.split(";") if part.strip()]

@@ -7,7 +7,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.services.context import AppContext
 from bot.services.volunteer import VolunteerService
-from bot.telegram import volunteer_handlers
+from bot.telegram import journal, volunteer_handlers
 from bot.telegram.errors import on_error
 from messages import label
 
@@ -19,6 +19,7 @@ def volunteer_commands() -> list[BotCommand]:
 
 def build_application(ctx: AppContext, *, token: str) -> Application:  # type: ignore[type-arg]
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        await journal.replay_unfinished(application, ctx.db, ctx.clock)
         await application.bot.set_my_commands(volunteer_commands())
 
     base_url = ctx.settings.api_url
@@ -29,10 +30,12 @@ def build_application(ctx: AppContext, *, token: str) -> Application:  # type: i
         .base_file_url(base_url.replace("/bot", "/file/bot", 1) if base_url.endswith("/bot")
                        else base_url)
         .post_init(post_init)
+        .update_queue(journal.JournalingQueue(ctx.db, ctx.clock))
     )
     # One update at a time (the default): each person's answers are handled in order.
     application = builder.build()
     application.bot_data["ctx"] = ctx
+    journal.install(application, ctx.db)
     volunteer_handlers.register(application, VolunteerService(ctx))
     application.add_error_handler(on_error)
     return application

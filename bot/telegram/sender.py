@@ -9,6 +9,7 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot.services.replies import Keyboard, Outcome, Reply
+from bot.telegram.retry import with_retries
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -49,28 +50,34 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit_message_id: i
     markup = keyboard(reply.buttons)
     if reply.edit and edit_message_id is not None:
         try:
-            await bot.edit_message_text(reply.text, chat_id=chat_id, message_id=edit_message_id,
-                                        parse_mode=ParseMode.HTML, reply_markup=markup,
-                                        link_preview_options=NO_PREVIEW)
+            await with_retries(lambda: bot.edit_message_text(
+                reply.text, chat_id=chat_id, message_id=edit_message_id,
+                parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW))
             return edit_message_id
         except BadRequest as error:
             if "not modified" in str(error).lower():
                 return edit_message_id
             log.warning("could not edit a message, sending a new one: %s", error)
     if reply.document is not None:
-        sent = await bot.send_document(
-            chat_id,
-            InputFile(reply.document.content, filename=reply.document.filename),
-            caption=reply.text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        document = reply.document
+        sent = await with_retries(lambda: bot.send_document(
+            chat_id, InputFile(document.content, filename=document.filename),
+            caption=reply.text, parse_mode=ParseMode.HTML, reply_markup=markup))
         return sent.message_id
     parts = split_text(reply.text)
     message_id = None
     for number, part in enumerate(parts, start=1):
-        sent = await bot.send_message(
-            chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-            reply_markup=markup if number == len(parts) else None)
-        message_id = sent.message_id
+        keys = markup if number == len(parts) else None
+        message_id = await _send_text(bot, chat_id, part, keys)
     return message_id
+
+
+async def _send_text(bot: Bot, chat_id: int, text: str,
+                     markup: InlineKeyboardMarkup | None) -> int:
+    sent = await with_retries(lambda: bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+        reply_markup=markup))
+    return sent.message_id
 
 
 async def deliver(bot: Bot, chat_id: int, outcome: Outcome, *,
