@@ -46,10 +46,12 @@ def format_table(result: Result) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(result.header))]
     lines = [f"== {result.title}"]
     for number, row in enumerate(cells):
-        lines.append("  ".join(
-            text.ljust(width) if i == 0 else text.rjust(width)
-            for i, (text, width) in enumerate(zip(row, widths, strict=True))
-        ))
+        lines.append(
+            "  ".join(
+                text.ljust(width) if i == 0 else text.rjust(width)
+                for i, (text, width) in enumerate(zip(row, widths, strict=True))
+            )
+        )
         if number == 0:
             lines.append("  ".join("-" * width for width in widths))
     lines.extend(f"target: {t.what}: {'met' if t.met else 'MISSED'}" for t in result.targets)
@@ -58,10 +60,22 @@ def format_table(result: Result) -> str:
 
 
 def machine() -> dict[str, Any]:
-    cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem_kib = next((int(line.split()[1]) for line in _read("/proc/meminfo").splitlines()
-                    if line.startswith("MemTotal:")), 0)
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in _read("/proc/cpuinfo").splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kib = next(
+        (
+            int(line.split()[1])
+            for line in _read("/proc/meminfo").splitlines()
+            if line.startswith("MemTotal:")
+        ),
+        0,
+    )
     return {
         "cpus": os.cpu_count(),
         "cpu_model": cpu,
@@ -82,8 +96,13 @@ def _read(path: str) -> str:
 
 def _git_commit() -> str | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True, cwd=RESULTS.parent)
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=RESULTS.parent,
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
     return done.stdout.strip() or None

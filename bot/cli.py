@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot import coordinator_cli
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.panelfile import PanelFileError
@@ -38,13 +39,14 @@ def _parser() -> argparse.ArgumentParser:
                        ("import", "create or update a panel from its file")):
         sub = panel_commands.add_parser(name, help=text)
         sub.add_argument("file", type=Path)
+    coordinator_cli.add_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     load_dotenv(override=False)
-    quiet = args.command in ("sandbox", "panel")
+    quiet = args.command in ("sandbox", "panel", *coordinator_cli.COMMANDS)
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL, and the URL carries the bot token.
@@ -61,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.sandbox.chat import run_sandbox
         return asyncio.run(run_sandbox(settings, role=args.role, panel_file=args.panel,
                                        database=args.database))
+    if args.command in coordinator_cli.COMMANDS:
+        return asyncio.run(coordinator_cli.run(settings, args))
     return asyncio.run(_panel_command(settings, args.panel_command, args.file))
 
 
@@ -86,6 +90,9 @@ async def _panel_command(settings: Settings, command: str, path: Path) -> int:
     for change in imported.changes:
         after = "cancelled" if change.after is None else change.after.starts_at.isoformat()
         print(f"  session {change.before.key}: {change.before.starts_at.isoformat()} -> {after}")
+    if imported.changes:
+        print("The running bot shows coordinators each change; people are told only after one "
+              "of them presses Send.")
     print(f"Sign-up link: {panel_admin.deep_link(settings.bot_username, imported.spec.code)}")
     return 0
 

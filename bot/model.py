@@ -44,6 +44,7 @@ class Session:
     online_link: str | None
     optional: bool
     cancelled: bool
+    version: int = 1  # raised when the time, place or link changes (0003_scheduler)
 
 
 @dataclass(frozen=True)

@@ -26,3 +26,16 @@ def is_open(panel: Panel, now: datetime) -> bool:
 
 def can_move(status: str, to: str) -> bool:
     return to in ALLOWED_STATUS_MOVES.get(status, frozenset())
+
+
+def takes_late_reserves(panel: Panel, now: datetime) -> bool:
+    """After sign-up has closed, a coordinator may still let people join the reserves."""
+    return (
+        panel.late_reserves
+        and panel.stage in ("recruiting", "recruitment_closed")
+        and not is_open(panel, now)
+    )
+
+
+def takes_signups(panel: Panel, now: datetime) -> bool:
+    return is_open(panel, now) or takes_late_reserves(panel, now)

@@ -19,11 +19,13 @@ from typing import TextIO
 from bot.clock import FakeClock, SystemClock
 from bot.config import Settings
 from bot.panelfile import PanelFileError
+from bot.sandbox import demo
 from bot.sandbox.fake_api import BotMessage, FakeBotApi, FakeUser
 from bot.sandbox.harness import BotHarness, Reply
 from bot.services import panel_admin
 from bot.services.context import AppContext
 from bot.store.db import Database
+from bot.telegram import coordinator_handlers, scheduling
 from bot.telegram.app import build_application
 
 SANDBOX_TOKEN = "123:sandbox-token-not-a-real-one"
@@ -36,6 +38,7 @@ SANDBOX_HELP = """Sandbox commands:
   !restart      stop and start the bot again (your place is kept)
   !clock +2d    move the sandbox clock forward (d, h or m)
   !as coordinator / !as volunteer   switch who you are
+  !seed 12      add 12 made-up sign-ups, so a coordinator has a roster
   !quit         leave the sandbox"""
 
 
@@ -53,6 +56,9 @@ class SandboxChat:
         self.db: Database | None = None
         self.harness: BotHarness | None = None
         self.last_user_message_id: int | None = None
+        self._shown_until = 0  # api.events looked at by !clock
+        self._shown: set[tuple[int, int]] = set()  # (chat, message) printed
+        self.panel_id = 0
 
     async def open(self) -> str:
         await self.api.start()
@@ -66,6 +72,7 @@ class SandboxChat:
         self.db = await Database.open(self.database)
         ctx = AppContext(self.db, self.settings, self.clock)
         imported = await panel_admin.import_file(self.panel_file, ctx)
+        self.panel_id = imported.panel_id
         await self._start_bot()
         return imported.spec.code
 
@@ -107,8 +114,10 @@ class SandboxChat:
             await self._start_bot()
             self._print("(the bot restarted)")
             return True
+        if command == "!seed":
+            return await self._seed(rest)
         if command == "!clock":
-            return self._move_clock(rest)
+            return await self._move_clock(rest)
         if command == "!sticker":
             self._show(await self.harness.sticker(self.user))
             return True
@@ -128,6 +137,7 @@ class SandboxChat:
                     self.user, pressable.message_id, chosen.callback_data or ""
                 )
             )
+            await self._show_broadcasts()
             return True
         if not line.strip():
             return True
@@ -136,11 +146,29 @@ class SandboxChat:
         self._show(reply)
         return True
 
+    async def _show_broadcasts(self) -> None:
+        """A broadcast sends in the background: wait for it, and show its final report."""
+        assert self.harness is not None
+        start = len(self.api.events)
+        await coordinator_handlers.runner_of(self.harness.app).join()
+        for kind, message in self.api.events[start:]:
+            if kind == "sent" and message.chat_id == self.user.id:
+                self._print_message(message)
+
+    async def _seed(self, amount: str) -> bool:
+        if not amount.strip().isdigit() or not 1 <= int(amount) <= 500:
+            self._print("(try !seed 12: between 1 and 500 made-up sign-ups)")
+            return True
+        assert self.db is not None
+        await demo.seed_volunteers(self.db, self.panel_id, int(amount), self.clock.now())
+        self._print(f"(added {int(amount)} made-up sign-ups; as the coordinator, try /roster)")
+        return True
+
     def _user_message_id(self, reply: Reply) -> int | None:
         first = reply.messages[0].message_id if reply.messages else None
         return None if first is None else first - 1
 
-    def _move_clock(self, amount: str) -> bool:
+    async def _move_clock(self, amount: str) -> bool:
         units = {"d": "days", "h": "hours", "m": "minutes"}
         amount = amount.strip().lstrip("+")
         if not amount[:-1].isdigit() or amount[-1:] not in units:
@@ -148,13 +176,35 @@ class SandboxChat:
             return True
         self.clock.advance(timedelta(**{units[amount[-1]]: int(amount[:-1])}))
         self._print(f"(the sandbox clock now says {self.clock.now():%A %d %B %Y %H:%M} UTC)")
+        await self._run_scheduler()
         return True
+
+    async def _run_scheduler(self) -> None:
+        """Let the scheduler catch up with the new time, and show what it sent to whom."""
+        assert self.harness is not None
+        runner = scheduling.runner_of(self.harness.app)
+        await runner.idle()
+        start = len(self.api.events)
+        await runner.tick_now()
+        # Also what went to the other person meanwhile (after a button press, say).
+        earlier = [
+            message
+            for kind, message in self.api.events[self._shown_until : start]
+            if kind == "sent" and (message.chat_id, message.message_id) not in self._shown
+        ]
+        ticked = [message for kind, message in self.api.events[start:] if kind == "sent"]
+        self._shown_until = len(self.api.events)
+        names = {VOLUNTEER.id: VOLUNTEER.first_name, COORDINATOR.id: COORDINATOR.first_name}
+        for message in [*earlier, *ticked]:
+            self._print(f"\n(to {names.get(message.chat_id, message.chat_id)})")
+            self._print_message(message)
 
     def _show(self, reply: Reply) -> None:
         for message in [*reply.edited, *reply.messages]:
             self._print_message(message)
 
     def _print_message(self, message: BotMessage) -> None:
+        self._shown.add((message.chat_id, message.message_id))
         self._print(f"\nbot: {message.text}")
         if message.document is not None:
             self._print(f"     [file: {message.document[0]}]")

@@ -11,6 +11,7 @@ import logging
 
 import aiosqlite
 
+from bot import rules
 from bot.services import info, notify, views
 from bot.services.context import AppContext, Person
 from bot.services.replies import Button, Outcome, Reply, rows
@@ -331,14 +332,18 @@ async def _summary_button(c: StepCtx, value: str) -> Outcome:
 
 async def _send_application(c: StepCtx) -> Outcome:
     application = c.need_application()
-    await applications.update(c.tx, application.id, c.now, status="applied", submitted_at=c.now)
-    await journeys.delete(c.tx, c.person.telegram_id)
     panel = c.need_panel()
+    # After sign-up closed, a coordinator may still take people as reserves.
+    late = rules.takes_late_reserves(panel, c.now)
+    await applications.update(c.tx, application.id, c.now,
+                              status="reserve" if late else "applied", submitted_at=c.now)
+    await journeys.delete(c.tx, c.person.telegram_id)
     log.info("application %s sent for panel %s", application.id, panel.code)
-    return Outcome(
-        [Reply(render("volunteer/sent", panel=views.panel_view(panel)))],
-        await notify.application_sent(c),
-    )
+    replies = [Reply(render("volunteer/sent", panel=views.panel_view(panel)))]
+    if late:
+        replies.append(Reply(render("volunteer_news/late_reserve_sent",
+                                    panel=views.panel_view(panel))))
+    return Outcome(replies, await notify.application_sent(c))
 
 
 def parse_button(data: str) -> tuple[str, str] | None:

@@ -2,39 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import aiosqlite
 
 from bot.config import Settings
-from bot.services import views
-from bot.services.replies import Notice, Reply
+from bot.services import news, views
+from bot.services.replies import Button, Notice, Reply, rows
+from bot.services.rights import coordinator_ids
 from bot.services.steps import StepCtx
-from messages import render
+from messages import label, render
 
 
 async def coordinator_chat_ids(tx: aiosqlite.Connection, settings: Settings) -> list[int]:
     """Coordinators' private chats: their chat id is their user id."""
-    return sorted(settings.coordinators)
-
-
-async def _to_coordinators(c: StepCtx, text: str) -> list[Notice]:
-    return [Notice(chat_id, Reply(text))
-            for chat_id in await coordinator_chat_ids(c.tx, c.app.settings)]
+    return await coordinator_ids(tx, settings)
 
 
 async def question_asked(c: StepCtx, question_id: int, question: str) -> list[Notice]:
     text = render("coordinator/question", question=question, name=c.volunteer.name,
                   panel=views.panel_view(c.panel) if c.panel else None,
                   question_id=question_id)
-    return await _to_coordinators(c, text)
+    reply = Reply(text, rows(Button(label("coord.reply"), f"k:reply:{question_id}")))
+    return [Notice(chat_id, reply)
+            for chat_id in await coordinator_chat_ids(c.tx, c.app.settings)]
 
 
 async def application_sent(c: StepCtx) -> list[Notice]:
-    text = render("coordinator/new_signup", name=c.volunteer.name,
-                  panel=views.panel_view(c.need_panel()))
-    return await _to_coordinators(c, text)
+    # News goes through bot/services/news.py, which batches bursts into one digest.
+    return await news.record(c.tx, c.app.settings, "signup", c.need_panel().id, c.volunteer.id,
+                             c.now)
 
 
 async def details_changed(c: StepCtx, flow: str) -> list[Notice]:
-    text = render("coordinator/details_changed", name=c.volunteer.name, what=flow,
-                  panel=views.panel_view(c.panel) if c.panel else None)
-    return await _to_coordinators(c, text)
+    kind = flow if flow in ("needs", "availability") else "needs"
+    return await news.record(c.tx, c.app.settings, kind, c.panel.id if c.panel else None,
+                             c.volunteer.id, c.now)
+
+
+async def withdrawn(tx: aiosqlite.Connection, settings: Settings, panel_id: int,
+                    volunteer_id: int, now: datetime) -> list[Notice]:
+    return await news.record(tx, settings, "withdrawn", panel_id, volunteer_id, now)

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.panelfile import PanelSpec, load_panel_file
 
 __all__ = ["Imported", "check", "deep_link", "import_file", "load_panel_file"]
+from bot.services import session_changes
 from bot.services.context import AppContext
 from bot.store import panels
 from bot.store.panels import SessionChange
@@ -31,6 +32,8 @@ async def import_file(path: Path, ctx: AppContext) -> Imported:
     async with ctx.db.transaction() as tx:
         existed = await panels.get_by_code(tx, spec.code, ctx.settings.timezone) is not None
         panel_id, changes = await panels.upsert(tx, spec, ctx.clock.now())
+        # The running bot asks coordinators before telling anyone (bot/services/session_changes).
+        await session_changes.record_import(tx, changes, ctx.clock.now())
     return Imported(panel_id, spec, not existed, changes)
 
 

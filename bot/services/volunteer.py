@@ -15,7 +15,7 @@ import aiosqlite
 
 from bot import rules
 from bot.model import Application, Journey, Panel, Volunteer
-from bot.services import journey, views
+from bot.services import journey, notify, typed_answers, views
 from bot.services.context import AppContext, Person
 from bot.services.notify import coordinator_chat_ids
 from bot.services.replies import Button, Document, Notice, Outcome, Reply, rows
@@ -104,9 +104,14 @@ class VolunteerService:
                     )
                 ]
             )
-        if not rules.is_open(panel, self.app.clock.now()):
+        now = self.app.clock.now()
+        if not rules.takes_signups(panel, now):
             return Outcome([_say("volunteer/panel_closed", panel=views.panel_view(panel))])
-        return Outcome([self._welcome(panel, person, returning=volunteer is not None)])
+        welcome = self._welcome(panel, person, returning=volunteer is not None)
+        if not rules.is_open(panel, now):
+            return Outcome([_say("volunteer_news/late_reserve", panel=views.panel_view(panel)),
+                            welcome])
+        return Outcome([welcome])
 
     def _retention(self, panel: Panel) -> int:
         return panel.spec.retention_months or self.app.settings.retention_months
@@ -134,7 +139,7 @@ class VolunteerService:
         current = await journey.load(self.app, tx, person)
         if current is not None and current.journey.flow == "signup":
             return await journey.resume(current)
-        if not rules.is_open(panel, self.app.clock.now()):
+        if not rules.takes_signups(panel, self.app.clock.now()):
             return Outcome([_say("volunteer/panel_closed", panel=views.panel_view(panel))])
         now = self.app.clock.now()
         volunteer = await volunteers.consent(tx, person.telegram_id, person.chat_id, now)
@@ -225,6 +230,10 @@ class VolunteerService:
         async with self.app.db.transaction() as tx:
             current = await journey.load(self.app, tx, person)
             if current is None:
+                # A typed answer the scheduler's flows asked for (feedback, award details).
+                answered = await typed_answers.on_text(self.app, tx, person, typed)
+                if answered is not None:
+                    return answered
                 return Outcome([_say("volunteer/no_journey", first_name=person.first_name)])
             return await journey.on_text(current, typed)
 
@@ -413,15 +422,7 @@ class VolunteerService:
         notices = (
             []
             if application.status == "draft"
-            else [
-                Notice(
-                    chat_id,
-                    _say(
-                        "coordinator/withdrawn", name=volunteer.name, panel=views.panel_view(panel)
-                    ),
-                )
-                for chat_id in await coordinator_chat_ids(tx, self.app.settings)
-            ]
+            else await notify.withdrawn(tx, self.app.settings, panel.id, volunteer.id, now)
         )
         return Outcome([_say("volunteer/withdrawn", panel=views.panel_view(panel))], notices)
 

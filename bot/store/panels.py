@@ -50,6 +50,7 @@ def _session(row: aiosqlite.Row) -> Session:
         online_link=row["online_link"],
         optional=bool(row["optional"]),
         cancelled=bool(row["cancelled"]),
+        version=row["version"],
     )
 
 
@@ -109,7 +110,8 @@ async def upsert(
     for position, item in enumerate(spec.sessions):
         await tx.execute(
             "INSERT INTO sessions (panel_id, key, position, kind, title, starts_at, ends_at, "
-            "venue, access, online_link, optional, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) "
+            "venue, access, online_link, optional, cancelled) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) "
             "ON CONFLICT (panel_id, key) DO UPDATE SET position = excluded.position, "
             "kind = excluded.kind, title = excluded.title, starts_at = excluded.starts_at, "
             "ends_at = excluded.ends_at, venue = excluded.venue, access = excluded.access, "
@@ -150,3 +152,8 @@ def _moved(old: Session, new: Session) -> bool:
         new.online_link,
         new.cancelled,
     )
+
+
+async def set_late_reserves(tx: aiosqlite.Connection, panel_id: int, allowed: bool) -> None:
+    """Whether people who sign up after it closed may still join the reserves."""
+    await tx.execute("UPDATE panels SET late_reserves = ? WHERE id = ?", (int(allowed), panel_id))

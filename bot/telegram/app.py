@@ -7,7 +7,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.services.context import AppContext
 from bot.services.volunteer import VolunteerService
-from bot.telegram import journal, volunteer_handlers
+from bot.telegram import coordinator_handlers, journal, scheduling, volunteer_handlers
 from bot.telegram.errors import on_error
 from messages import label
 
@@ -19,9 +19,10 @@ def volunteer_commands() -> list[BotCommand]:
 
 def build_application(ctx: AppContext, *, token: str) -> Application:  # type: ignore[type-arg]
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-        await journal.replay_unfinished(application, ctx.db, ctx.clock)
+        await updates.replay_unfinished(application.bot)
         await application.bot.set_my_commands(volunteer_commands())
 
+    updates = journal.JournalingQueue(ctx.db, ctx.clock)
     base_url = ctx.settings.api_url
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
@@ -30,12 +31,16 @@ def build_application(ctx: AppContext, *, token: str) -> Application:  # type: i
         .base_file_url(base_url.replace("/bot", "/file/bot", 1) if base_url.endswith("/bot")
                        else base_url)
         .post_init(post_init)
-        .update_queue(journal.JournalingQueue(ctx.db, ctx.clock))
+        .update_queue(updates)
     )
     # One update at a time (the default): each person's answers are handled in order.
     application = builder.build()
     application.bot_data["ctx"] = ctx
     journal.install(application, ctx.db)
-    volunteer_handlers.register(application, VolunteerService(ctx))
+    # Before the volunteer handlers, which take every button and every other command.
+    scheduling.install(application, ctx)
+    volunteers = VolunteerService(ctx)
+    coordinator_handlers.install(application, ctx, volunteers)
+    volunteer_handlers.register(application, volunteers)
     application.add_error_handler(on_error)
     return application

@@ -1,0 +1,255 @@
+"""/attendance: a coordinator marks who came to each session; those who came are thanked and
+told what they are owed (by the scheduler, outside quiet hours); finance gets a CSV.
+
+Button data: "att:p:<panel id>" (choose a panel), "att:s:<session id>" (mark a session),
+"att:t:<session id>:<application id>" (tick or untick a person), "att:save:<session id>"
+(done: thank those who came), "att:csv:<panel id>" (the file for finance).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.model import Application, Panel, Session
+from bot.services import not_allowed, views
+from bot.services.context import AppContext, Person
+from bot.services.csvfile import cell, csv_bytes
+from bot.services.replies import Button, Document, Outcome, Reply, rows
+from bot.services.rights import is_coordinator
+from bot.store import applications, attendance, panels, volunteers
+from messages import label, render
+from messages.render import money, short_day
+
+# Who can be marked as attending a session: anyone still on the panel, and anyone marked
+# before (so a mistake can be undone even after they left).
+MARKABLE = frozenset({"confirmed", "reserve"})
+
+
+def _say(template: str, **context: Any) -> Reply:
+    return Reply(render(f"scheduler/{template}", **context))
+
+
+def hours_for(panel: Panel, session: Session) -> float | None:
+    """Paid hours: the session's length; for reading at home, the panel's reading estimate."""
+    if session.kind == "evaluation_window":
+        return panel.spec.reading.hours_estimate
+    return (session.ends_at - session.starts_at).total_seconds() / 3600
+
+
+def amount_for(panel: Panel, application: Application, hours: float | None) -> int:
+    if application.payment == "unpaid" or hours is None:
+        return 0
+    return round(panel.spec.payment.rate_pence_per_hour * hours)
+
+
+class AttendanceService:
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
+
+    async def command(self, person: Person, code: str) -> Outcome:
+        async with self.app.db.transaction() as tx:
+            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+                return not_allowed.unknown_command()
+            tz = self.app.settings.timezone
+            panel = await panels.get_by_code(tx, code, tz) if code else None
+            if panel is None:
+                choices = await panels.list_all(tx, tz)
+                if code or len(choices) != 1:
+                    return Outcome(
+                        [
+                            Reply(
+                                render("scheduler/choose_panel"),
+                                rows(*(Button(p.title, f"att:p:{p.id}") for p in choices)),
+                            )
+                        ]
+                    )
+                panel = choices[0]
+            return Outcome([await self._sessions(tx, panel)])
+
+    async def button(self, person: Person, data: str) -> Outcome:
+        parts = data.split(":")
+        if len(parts) < 3 or not all(p.isdigit() for p in parts[2:]):
+            return Outcome([_say("stale")])
+        action, ids = parts[1], [int(p) for p in parts[2:]]
+        async with self.app.db.transaction() as tx:
+            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+                return not_allowed.dead_button()
+            tz = self.app.settings.timezone
+            if action in ("p", "csv"):
+                panel = await panels.get(tx, ids[0], tz)
+                if panel is None:
+                    return Outcome([_say("stale")])
+                if action == "p":
+                    return Outcome([await self._sessions(tx, panel)])
+                return Outcome([await self._csv(tx, panel)])
+            found = await self._session(tx, ids[0])
+            if found is None:
+                return Outcome([_say("stale")])
+            panel, session = found
+            if action == "s":
+                return Outcome([await self._marking(tx, panel, session, edit=False)])
+            if action == "t" and len(ids) == 2:
+                await self._toggle(tx, panel, session, ids[1])
+                return Outcome([await self._marking(tx, panel, session, edit=True)])
+            if action == "save":
+                await attendance.save(tx, session.id, self.app.clock.now())
+                marks = await attendance.for_session(tx, session.id)
+                came = sum(1 for mark in marks.values() if mark.attended)
+                return Outcome(
+                    [
+                        _say(
+                            "attendance_saved",
+                            came=came,
+                            session=views.session_view(session, panel.timezone),
+                        )
+                    ]
+                )
+        return Outcome([_say("stale")])
+
+    async def _session(
+        self, tx: aiosqlite.Connection, session_id: int
+    ) -> tuple[Panel, Session] | None:
+        cursor = await tx.execute("SELECT panel_id FROM sessions WHERE id = ?", (session_id,))
+        row = await cursor.fetchone()
+        if row is None:
+            return None
+        panel = await panels.get(tx, row["panel_id"], self.app.settings.timezone)
+        assert panel is not None
+        session = next(s for s in await panels.sessions(tx, panel.id) if s.id == session_id)
+        if session.cancelled or session.starts_at > self.app.clock.now():
+            return None
+        return panel, session
+
+    async def _sessions(self, tx: aiosqlite.Connection, panel: Panel) -> Reply:
+        now = self.app.clock.now()
+        started = [
+            s for s in await panels.sessions(tx, panel.id) if not s.cancelled and s.starts_at <= now
+        ]
+        buttons = [
+            Button(
+                label(
+                    "attendance.session",
+                    day=short_day(s.starts_at.astimezone(panel.timezone)),
+                    title=views.session_title(s),
+                ),
+                f"att:s:{s.id}",
+            )
+            for s in started
+        ]
+        buttons.append(Button(label("attendance.csv"), f"att:csv:{panel.id}"))
+        return Reply(
+            render(
+                "scheduler/attendance_sessions", panel=views.panel_view(panel), count=len(started)
+            ),
+            rows(*buttons),
+        )
+
+    async def _people(
+        self, tx: aiosqlite.Connection, panel: Panel, session: Session
+    ) -> list[tuple[Application, str]]:
+        marks = await attendance.for_session(tx, session.id)
+        people = []
+        for application in await applications.for_panel(tx, panel.id):
+            if application.status not in MARKABLE and application.id not in marks:
+                continue
+            volunteer = await volunteers.get(tx, application.volunteer_id)
+            name = (volunteer.name if volunteer else None) or label(
+                "attendance.no_name", number=application.id
+            )
+            people.append((application, name))
+        return people
+
+    async def _marking(
+        self, tx: aiosqlite.Connection, panel: Panel, session: Session, *, edit: bool
+    ) -> Reply:
+        marks = await attendance.for_session(tx, session.id)
+        buttons = []
+        for application, name in await self._people(tx, panel, session):
+            mark = marks.get(application.id)
+            key = "attendance.came" if mark and mark.attended else "attendance.not_marked"
+            buttons.append(Button(label(key, name=name), f"att:t:{session.id}:{application.id}"))
+        buttons.append(Button(label("attendance.save"), f"att:save:{session.id}"))
+        return Reply(
+            render(
+                "scheduler/attendance_marking",
+                panel=views.panel_view(panel),
+                session=views.session_view(session, panel.timezone),
+                came=sum(1 for mark in marks.values() if mark.attended),
+            ),
+            rows(*buttons),
+            edit=edit,
+        )
+
+    async def _toggle(
+        self, tx: aiosqlite.Connection, panel: Panel, session: Session, application_id: int
+    ) -> None:
+        application = await applications.get(tx, application_id)
+        if application is None or application.panel_id != panel.id:
+            return
+        marks = await attendance.for_session(tx, session.id)
+        current = marks.get(application_id)
+        if current is None and application.status not in MARKABLE:
+            return
+        hours = hours_for(panel, session)
+        await attendance.set_mark(
+            tx,
+            application_id,
+            session.id,
+            attended=not (current and current.attended),
+            hours=hours,
+            amount_pence=amount_for(panel, application, hours),
+            now=self.app.clock.now(),
+        )
+
+    async def _csv(self, tx: aiosqlite.Connection, panel: Panel) -> Reply:
+        sessions = {s.id: s for s in await panels.sessions(tx, panel.id)}
+        lines: list[list[object]] = [
+            [
+                label(f"csv.{name}")
+                for name in (
+                    "session",
+                    "date",
+                    "name",
+                    "contact",
+                    "payment",
+                    "attended",
+                    "hours",
+                    "amount",
+                )
+            ]
+        ]
+        total = 0
+        for mark in await attendance.for_panel(tx, panel.id):
+            application = await applications.get(tx, mark.application_id)
+            volunteer = (
+                None if application is None else await volunteers.get(tx, application.volunteer_id)
+            )
+            session = sessions[mark.session_id]
+            amount = mark.amount_pence if mark.attended else 0
+            total += amount or 0
+            lines.append(
+                [
+                    cell(views.session_title(session)),
+                    _local_day(session.starts_at, panel),
+                    cell((volunteer.name if volunteer else None) or ""),
+                    cell((volunteer.contact if volunteer else None) or ""),
+                    label(f"payment.{application.payment}")
+                    if application and application.payment
+                    else "",
+                    label("answer.yes") if mark.attended else label("answer.no"),
+                    f"{mark.hours:g}" if mark.hours is not None else "",
+                    money(amount or 0),
+                ]
+            )
+        content = csv_bytes(lines)
+        return Reply(
+            render("scheduler/attendance_csv", panel=views.panel_view(panel), total=total),
+            document=Document(f"attendance-{panel.code}.csv", content),
+        )
+
+
+def _local_day(moment: datetime, panel: Panel) -> str:
+    return moment.astimezone(panel.timezone).date().isoformat()

@@ -1,0 +1,164 @@
+"""/broadcast: write a message, choose who gets it, see it as they will, then send.
+
+Sending itself runs in the background (bot/services/broadcast_delivery.py); this module
+only prepares a broadcast and fixes its recipients when Send is pressed.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+from bot.model import Panel
+from bot.services import views
+from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
+from bot.services.replies import Outcome, Reply, rows
+from bot.store import broadcasts, coordinators
+from bot.store.broadcasts import Broadcast
+from bot.text import clean
+from messages import render
+
+TEXT_MAX = 4096  # Telegram's limit, counted as people see the text
+AUDIENCES: dict[str, tuple[str, ...]] = {
+    "confirmed": ("confirmed",),
+    "reserve": ("reserve",),
+    "everyone": ("applied", "confirmed", "reserve"),
+}
+INPUT = "broadcast"
+
+
+def volunteer_message(panel: Panel, text: str) -> str:
+    """What each volunteer receives: a heading naming the panel, then the text as typed."""
+    return render("volunteer_news/broadcast", panel=views.panel_view(panel), text=text)
+
+
+def visible_length(html_text: str) -> int:
+    return len(unescape(re.sub(r"<[^>]+>", "", html_text)).strip())
+
+
+def text_limit(panel: Panel) -> int:
+    heading = visible_length(volunteer_message(panel, "x")) - 1
+    return TEXT_MAX - heading
+
+
+async def begin(c: CoordCtx, panel: Panel) -> Outcome:
+    await coordinators.expect_input(
+        c.tx, c.person.telegram_id, INPUT, {"panel_id": panel.id}, c.now
+    )
+    return Outcome([say("broadcast_write", panel=views.panel_view(panel), limit=text_limit(panel))])
+
+
+async def typed(c: CoordCtx, data: dict[str, Any], typed_text: str) -> Outcome:
+    panel = await c.panel(int(data.get("panel_id", 0)))
+    if panel is None:
+        await coordinators.clear_input(c.tx, c.person.telegram_id)
+        return out_of_date()
+    text = clean(typed_text)
+    if not text:
+        return Outcome([say("broadcast_empty")])
+    if visible_length(volunteer_message(panel, text)) > TEXT_MAX:
+        return Outcome([say("broadcast_too_long", length=len(text), limit=text_limit(panel))])
+    broadcast_id = await broadcasts.create(c.tx, panel.id, c.person.telegram_id, text, c.now)
+    await coordinators.clear_input(c.tx, c.person.telegram_id)
+    return await _choose_audience(c, panel, broadcast_id, edit=False)
+
+
+async def _choose_audience(c: CoordCtx, panel: Panel, broadcast_id: int, *, edit: bool) -> Outcome:
+    counts = {}
+    for name, statuses in AUDIENCES.items():
+        reachable, _ = await broadcasts.audience(c.tx, panel.id, statuses)
+        counts[name] = len(reachable)
+    buttons = [
+        kbutton(f"audience_{name}", "aud", broadcast_id, name, count=counts[name])
+        for name in AUDIENCES
+    ]
+    buttons.append(kbutton("broadcast_stop", "bcstop", broadcast_id))
+    text = render("coordinator/broadcast_audience", panel=views.panel_view(panel))
+    return Outcome([Reply(text, rows(*buttons), edit=edit)])
+
+
+async def _draft(c: CoordCtx, broadcast_id: int) -> tuple[Broadcast, Panel] | None:
+    """The coordinator's own broadcast, still being prepared."""
+    broadcast = await broadcasts.get(c.tx, broadcast_id)
+    if broadcast is None or broadcast.coordinator_id != c.person.telegram_id:
+        return None
+    panel = await c.panel(broadcast.panel_id)
+    return None if panel is None else (broadcast, panel)
+
+
+def _not_a_draft(broadcast: Broadcast) -> Outcome:
+    return Outcome([say("broadcast_not_draft", status=broadcast.status)])
+
+
+async def choose(c: CoordCtx, broadcast_id: int, audience: str) -> Outcome:
+    found = await _draft(c, broadcast_id)
+    if found is None or (audience not in AUDIENCES and audience != "again"):
+        return out_of_date()
+    broadcast, panel = found
+    if broadcast.status != "draft":
+        return _not_a_draft(broadcast)
+    if audience == "again":
+        return await _choose_audience(c, panel, broadcast_id, edit=True)
+    reachable, unreachable = await broadcasts.audience(c.tx, panel.id, AUDIENCES[audience])
+    await broadcasts.set_audience(c.tx, broadcast_id, audience)
+    buttons = []
+    if reachable:
+        buttons.append(kbutton("broadcast_send", "bcsend", broadcast_id, count=len(reachable)))
+    buttons += [
+        kbutton("broadcast_other_people", "aud", broadcast_id, "again"),
+        kbutton("broadcast_stop", "bcstop", broadcast_id),
+    ]
+    text = render(
+        "coordinator/broadcast_preview",
+        panel=views.panel_view(panel),
+        count=len(reachable),
+        unreachable=unreachable,
+        audience=audience,
+        message=volunteer_message(panel, broadcast.text),
+    )
+    return Outcome([Reply(text, rows(*buttons), edit=True)])
+
+
+async def stop(c: CoordCtx, broadcast_id: int) -> Outcome:
+    found = await _draft(c, broadcast_id)
+    if found is None:
+        return out_of_date()
+    broadcast, _ = found
+    if broadcast.status != "draft":
+        return _not_a_draft(broadcast)
+    await broadcasts.drop(c.tx, broadcast_id)
+    return Outcome([Reply(render("coordinator/broadcast_stopped"), edit=True)])
+
+
+async def send(
+    c: CoordCtx, broadcast_id: int, message_id: int | None
+) -> tuple[Outcome, int | None]:
+    """Fix who gets it and mark it sending; the caller starts delivery after the commit.
+    The pressed preview message becomes the progress message."""
+    found = await _draft(c, broadcast_id)
+    if found is None:
+        return out_of_date(), None
+    broadcast, panel = found
+    if broadcast.status != "draft" or broadcast.audience not in AUDIENCES:
+        return _not_a_draft(broadcast), None
+    reachable, unreachable = await broadcasts.audience(
+        c.tx, panel.id, AUDIENCES[broadcast.audience]
+    )
+    if not reachable:
+        return Outcome([say("broadcast_nobody")]), None
+    await broadcasts.start(
+        c.tx,
+        broadcast_id,
+        reachable,
+        skipped=unreachable,
+        progress_chat_id=c.person.chat_id,
+        progress_message_id=message_id,
+        now=c.now,
+    )
+    await c.audit(
+        "broadcast",
+        panel,
+        detail=f"broadcast {broadcast_id} to {broadcast.audience}: {len(reachable)}",
+    )
+    return Outcome(), broadcast_id

@@ -1,0 +1,191 @@
+"""What the venue must arrange (/needs), who can come when (/availability), and /export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from bot.model import Panel
+from bot.needs import NEED_CODES
+from bot.services import views
+from bot.services.coordinator.base import CoordCtx
+from bot.services.coordinator.roster import CANDIDATES, Entry, entries, live_sessions
+from bot.services.replies import Document, Outcome, Reply
+from bot.store import anonymous, panels
+from messages import label, render
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _marker(entry: Entry) -> str:
+    return label(f"coord_marker.{entry.application.status}")
+
+
+async def _candidates(c: CoordCtx, panel: Panel) -> list[Entry]:
+    people = [e for e in await entries(c, panel) if e.application.status in CANDIDATES]
+    order = {status: n for n, status in enumerate(("confirmed", "reserve", "applied"))}
+    return sorted(people, key=lambda e: order[e.application.status])
+
+
+async def needs(c: CoordCtx, panel: Panel) -> Outcome:
+    people = await _candidates(c, panel)
+    totals = []
+    for code in NEED_CODES:
+        who = [f"{e.name}{_marker(e)}" for e in people if code in e.volunteer.needs]
+        if who:
+            totals.append({"need": label(f"need.{code}"), "count": len(who), "who": who})
+    notes = [
+        {"name": f"{e.name}{_marker(e)}", "note": e.volunteer.needs_note}
+        for e in people
+        if e.volunteer.needs_note
+    ]
+    none_told = sum(1 for e in people if not e.volunteer.needs and not e.volunteer.needs_note)
+    await c.audit("view_needs", panel)
+    text = render(
+        "coordinator/needs",
+        panel=views.panel_view(panel),
+        totals=totals,
+        notes=notes,
+        people=len(people),
+        none_told=none_told,
+    )
+    return Outcome([Reply(text)])
+
+
+async def availability(c: CoordCtx, panel: Panel) -> Outcome:
+    people = await _candidates(c, panel)
+    sessions = live_sessions(await panels.sessions(c.tx, panel.id))
+    items = []
+    for session in sessions:
+        answers: dict[str, list[str]] = {"yes": [], "maybe": [], "no": [], "none": []}
+        for entry in people:
+            answer = entry.application.availability.get(session.id, "none")
+            answers[answer].append(f"{entry.name}{_marker(entry)}")
+        items.append({"session": views.session_view(session, panel.timezone), **answers})
+    await c.audit("view_availability", panel)
+    text = render(
+        "coordinator/availability", panel=views.panel_view(panel), items=items, people=len(people)
+    )
+    return Outcome([Reply(text)])
+
+
+# --- /export ----------------------------------------------------------------------------------
+
+
+def safe_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: anything that could start a formula is quoted."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    # A byte order mark, so spreadsheet programs read the names' accents correctly.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def member_letters(position: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: as spreadsheet columns are named."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else label("answer.yes") if value else label("answer.no")
+
+
+async def full_roster(c: CoordCtx, panel: Panel) -> bytes:
+    people = await entries(c, panel)
+    sessions = live_sessions(await panels.sessions(c.tx, panel.id))
+    header = [
+        label("roster_csv.name"),
+        label("roster_csv.status"),
+        label("roster_csv.role"),
+        label("roster_csv.contact"),
+        label("roster_csv.signed_up"),
+        label("roster_csv.unreachable"),
+        label("roster_csv.needs"),
+        label("roster_csv.needs_note"),
+        *[
+            f"{views.session_title(s)} ({s.starts_at.astimezone(panel.timezone):%d %b})"
+            for s in sessions
+        ],
+        label("roster_csv.days"),
+        label("roster_csv.conflicts"),
+        label("roster_csv.conflicts_note"),
+        label("roster_csv.interviews"),
+        label("roster_csv.payment"),
+        label("roster_csv.future_panels"),
+    ]
+    rows = []
+    for entry in people:
+        a, v = entry.application, entry.volunteer
+        submitted = a.submitted_at.astimezone(panel.timezone) if a.submitted_at else None
+        rows.append(
+            [
+                entry.name,
+                label(f"coord_status.{a.status}"),
+                label(f"coord_role.{v.role}") if v.role else "",
+                v.contact or "",
+                f"{submitted:%Y-%m-%d %H:%M}" if submitted else "",
+                _yes_no(v.unreachable),
+                "; ".join(views.need_labels(v.needs)),
+                v.needs_note or "",
+                *[
+                    label(f"answer.{a.availability[s.id]}") if s.id in a.availability else ""
+                    for s in sessions
+                ],
+                ", ".join(views.day_labels(a.days)),
+                "; ".join(a.conflicts),
+                a.conflicts_note or "",
+                _yes_no(a.interviews),
+                label(f"payment.{a.payment}") if a.payment else "",
+                _yes_no(v.future_panels),
+            ]
+        )
+    return to_csv(header, rows)
+
+
+async def anonymised(c: CoordCtx, panel: Panel) -> tuple[bytes, int]:
+    """Panel members and reserves as "Panel member A, B, ...": no name, id or contact."""
+    people = [
+        e for e in await entries(c, panel) if e.application.status in ("confirmed", "reserve")
+    ]
+    people.sort(key=lambda e: e.application.status != "confirmed")
+    position = await anonymous.positions(c.tx, panel.id, [e.application.id for e in people])
+    people.sort(key=lambda e: position[e.application.id])
+    rows = [
+        [
+            label("roster_csv.member", letters=member_letters(position[e.application.id])),
+            label(f"roster_csv.place_{e.application.status}"),
+        ]
+        for e in people
+    ]
+    return to_csv([label("roster_csv.member_header"), label("roster_csv.place")], rows), len(rows)
+
+
+async def export(c: CoordCtx, panel: Panel) -> Outcome:
+    full = await full_roster(c, panel)
+    anon, members = await anonymised(c, panel)
+    await c.audit("export", panel)
+    view = views.panel_view(panel)
+    return Outcome(
+        [
+            Reply(
+                render("coordinator/export_full", panel=view),
+                document=Document(f"{panel.code}-roster.csv", full),
+            ),
+            Reply(
+                render("coordinator/export_anonymised", panel=view, members=members),
+                document=Document(f"{panel.code}-anonymised.csv", anon),
+            ),
+        ]
+    )

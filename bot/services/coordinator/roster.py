@@ -1,0 +1,453 @@
+"""Panels at a glance, the roster, one person's answers, and choosing who sits on the panel."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot import rules, selection
+from bot.model import Application, Panel, Session, Volunteer
+from bot.services import views
+from bot.services.coordinator.base import PAGE_SIZE, CoordCtx, kbutton, out_of_date, say
+from bot.services.replies import Notice, Outcome, Reply, rows
+from bot.store import applications, panels, volunteers
+from messages import label, render
+
+SUBMITTED = ("applied", "confirmed", "reserve", "declined", "withdrawn")
+CANDIDATES = ("applied", "confirmed", "reserve")
+# What a coordinator may do to a person from their page, in the order the buttons show.
+DECISIONS = ("confirmed", "reserve", "declined")
+
+
+@dataclass(frozen=True)
+class Entry:
+    application: Application
+    volunteer: Volunteer
+
+    @property
+    def name(self) -> str:
+        return self.volunteer.name or label("coord.no_name")
+
+
+async def entries(c: CoordCtx, panel: Panel) -> list[Entry]:
+    """Everyone who sent a sign-up for this panel, in the order they sent it."""
+    found = []
+    for application in await applications.for_panel(c.tx, panel.id):
+        if application.status not in SUBMITTED:
+            continue
+        volunteer = await volunteers.get(c.tx, application.volunteer_id)
+        if volunteer is not None:
+            found.append(Entry(application, volunteer))
+    return found
+
+
+def stage_key(panel: Panel, now: datetime) -> str:
+    if panel.stage == "recruiting" and not rules.is_open(panel, now):
+        return "recruitment_closed"
+    return panel.stage
+
+
+def live_sessions(sessions: list[Session]) -> list[Session]:
+    return [s for s in sessions if not s.cancelled]
+
+
+# --- /panels ----------------------------------------------------------------------------------
+
+
+async def overview(c: CoordCtx) -> Outcome:
+    items = []
+    buttons = []
+    for panel in await c.all_panels():
+        people = await entries(c, panel)
+        count = {status: 0 for status in SUBMITTED}
+        for entry in people:
+            count[entry.application.status] += 1
+        items.append(
+            {
+                "panel": views.panel_view(panel),
+                "stage": label(f"stage.{stage_key(panel, c.now)}"),
+                "signed_up": count["applied"] + count["confirmed"] + count["reserve"],
+                "confirmed": count["confirmed"],
+                "reserves": count["reserve"],
+                "places": panel.spec.places,
+                "reserve_target": selection.reserve_target(
+                    panel.spec.places, panel.spec.reserve_ratio
+                ),
+            }
+        )
+        buttons.append(kbutton("open_roster", "roster", panel.id, 0, title=panel.spec.code))
+    return Outcome([Reply(render("coordinator/panels", items=items), rows(*buttons))])
+
+
+# --- /roster ----------------------------------------------------------------------------------
+
+
+async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False) -> Outcome:
+    people = await entries(c, panel)
+    pages = max(1, -(-len(people) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    bidders = len(panel.spec.bidders)
+    lines = [
+        {
+            "number": page * PAGE_SIZE + n + 1,
+            "name": entry.name,
+            "status": label(f"coord_status.{entry.application.status}"),
+            "role": label(f"coord_role.{entry.volunteer.role}") if entry.volunteer.role else None,
+            "unreachable": entry.volunteer.unreachable,
+            "conflicted": selection.rules_out_most_bids(len(entry.application.conflicts), bidders),
+        }
+        for n, entry in enumerate(shown)
+    ]
+    drafts = sum(1 for a in await applications.for_panel(c.tx, panel.id) if a.status == "draft")
+    buttons = [
+        kbutton("person", "person", entry.application.id, name=entry.name[:40]) for entry in shown
+    ]
+    if page > 0:
+        buttons.append(kbutton("previous_page", "roster", panel.id, page - 1))
+    if page + 1 < pages:
+        buttons.append(kbutton("next_page", "roster", panel.id, page + 1))
+    buttons.append(kbutton("propose", "propose", panel.id))
+    await c.audit("view_roster", panel)
+    text = render(
+        "coordinator/roster",
+        panel=views.panel_view(panel),
+        lines=lines,
+        total=len(people),
+        page=page + 1,
+        pages=pages,
+        drafts=drafts,
+        stage=label(f"stage.{stage_key(panel, c.now)}"),
+    )
+    return Outcome([Reply(text, rows(*buttons), edit=edit)])
+
+
+# --- one person -------------------------------------------------------------------------------
+
+
+def person_context(panel: Panel, sessions: list[Session], entry: Entry) -> dict[str, Any]:
+    application, volunteer = entry.application, entry.volunteer
+    availability = [
+        {
+            "session": views.session_view(s, panel.timezone),
+            "answer": label(f"answer.{application.availability[s.id]}")
+            if s.id in application.availability
+            else None,
+        }
+        for s in live_sessions(sessions)
+    ]
+    return {
+        "panel": views.panel_view(panel),
+        "name": entry.name,
+        "status": label(f"coord_status.{application.status}"),
+        "role": label(f"coord_role.{volunteer.role}") if volunteer.role else None,
+        "contact": volunteer.contact,
+        "unreachable": volunteer.unreachable,
+        "submitted": application.submitted_at.astimezone(panel.timezone)
+        if application.submitted_at
+        else None,
+        "needs": views.need_labels(volunteer.needs),
+        "needs_note": volunteer.needs_note,
+        "availability": availability,
+        "days": views.day_labels(application.days),
+        "conflicts": list(application.conflicts),
+        "conflicts_note": application.conflicts_note,
+        "conflicted": selection.rules_out_most_bids(
+            len(application.conflicts), len(panel.spec.bidders)
+        ),
+        "interviews": application.interviews,
+        "payment": label(f"payment.{application.payment}") if application.payment else None,
+        "future_panels": volunteer.future_panels,
+    }
+
+
+async def _entry(c: CoordCtx, application_id: int) -> tuple[Panel, Entry] | None:
+    application = await applications.get(c.tx, application_id)
+    if application is None or application.status not in SUBMITTED:
+        return None
+    volunteer = await volunteers.get(c.tx, application.volunteer_id)
+    panel = await c.panel(application.panel_id)
+    if volunteer is None or panel is None:
+        return None
+    return panel, Entry(application, volunteer)
+
+
+async def person(c: CoordCtx, application_id: int, *, note: str | None = None) -> Outcome:
+    found = await _entry(c, application_id)
+    if found is None:
+        return out_of_date()
+    panel, entry = found
+    sessions = await panels.sessions(c.tx, panel.id)
+    status = entry.application.status
+    buttons = [
+        kbutton(f"decide_{to}", "set", entry.application.id, status, to)
+        for to in DECISIONS
+        if rules.can_move(status, to)
+    ]
+    buttons.append(kbutton("back_to_roster", "roster", panel.id, 0))
+    await c.audit("view_person", panel, volunteer_id=entry.volunteer.id)
+    text = render("coordinator/person", note=note, **person_context(panel, sessions, entry))
+    return Outcome([Reply(text, rows(*buttons), edit=True)])
+
+
+def _told_volunteer(panel: Panel, volunteer: Volunteer, status: str) -> list[Notice]:
+    text = render(
+        f"volunteer_news/place_{status}", panel=views.panel_view(panel), name=volunteer.name
+    )
+    return [Notice(volunteer.chat_id, Reply(text))]
+
+
+async def _move(c: CoordCtx, panel: Panel, entry: Entry, to: str) -> list[Notice]:
+    """Change one status, record it, and tell the person kindly."""
+    await applications.update(c.tx, entry.application.id, c.now, status=to)
+    await c.audit(
+        "set_status",
+        panel,
+        volunteer_id=entry.volunteer.id,
+        detail=f"{entry.application.status} -> {to}",
+    )
+    return _told_volunteer(panel, entry.volunteer, to)
+
+
+async def set_status(c: CoordCtx, application_id: int, expected: str, to: str) -> Outcome:
+    """A decision from a person's page. `expected` is the status the page showed: if another
+    coordinator changed it meanwhile, nothing changes and both see where it stands."""
+    found = await _entry(c, application_id)
+    if found is None or to not in DECISIONS:
+        return out_of_date()
+    panel, entry = found
+    current = entry.application.status
+    if current != expected or not rules.can_move(current, to):
+        note = render(
+            "coordinator/changed_meanwhile",
+            name=entry.name,
+            status=label(f"coord_status.{current}"),
+        )
+        return await person(c, application_id, note=note)
+    notices = await _move(c, panel, entry, to)
+    done = render(
+        "coordinator/decision_done",
+        name=entry.name,
+        status=label(f"coord_status.{to}"),
+        reachable=not entry.volunteer.unreachable,
+    )
+    others = render(
+        "coordinator/decision_by_other",
+        who=c.person.first_name,
+        name=entry.name,
+        status=label(f"coord_status.{to}"),
+        panel=views.panel_view(panel),
+    )
+    notices += [Notice(chat, Reply(others)) for chat in await c.other_coordinators()]
+    outcome = await person(c, application_id, note=done)
+    outcome.notices.extend(notices)
+    return outcome
+
+
+# --- the proposed selection -------------------------------------------------------------------
+
+
+def candidates(people: list[Entry], sessions: list[Session]) -> list[selection.Candidate]:
+    counted = [s.id for s in live_sessions(sessions) if not s.optional]
+    found = []
+    for order, entry in enumerate(people):
+        answers = [entry.application.availability.get(session_id) for session_id in counted]
+        found.append(
+            selection.Candidate(
+                application_id=entry.application.id,
+                status=entry.application.status,
+                role=entry.volunteer.role,
+                yes=answers.count("yes"),
+                maybe=answers.count("maybe"),
+                conflicts=len(entry.application.conflicts),
+                order=order,
+                reachable=not entry.volunteer.unreachable,
+            )
+        )
+    return found
+
+
+async def _proposal(
+    c: CoordCtx, panel: Panel
+) -> tuple[selection.Proposal, dict[int, Entry], list[selection.Candidate]]:
+    people = await entries(c, panel)
+    sessions = await panels.sessions(c.tx, panel.id)
+    found = candidates(people, sessions)
+    proposal = selection.propose(
+        found,
+        places=panel.spec.places,
+        reserve_ratio=panel.spec.reserve_ratio,
+        bidders=len(panel.spec.bidders),
+    )
+    return proposal, {e.application.id: e for e in people}, found
+
+
+async def propose(c: CoordCtx, panel: Panel, *, note: str | None = None) -> Outcome:
+    proposal, by_id, found = await _proposal(c, panel)
+    facts = {cand.application_id: cand for cand in found}
+    counted = len(
+        [s for s in live_sessions(await panels.sessions(c.tx, panel.id)) if not s.optional]
+    )
+
+    def line(application_id: int) -> dict[str, Any]:
+        entry, fact = by_id[application_id], facts[application_id]
+        return {
+            "name": entry.name,
+            "status": label(f"coord_status.{entry.application.status}"),
+            "yes": fact.yes,
+            "maybe": fact.maybe,
+            "unreachable": not fact.reachable,
+        }
+
+    warnings = [
+        {
+            "kind": w.kind,
+            "count": w.count,
+            "name": by_id[w.application_id].name if w.application_id is not None else None,
+        }
+        for w in proposal.warnings
+    ]
+    text = render(
+        "coordinator/proposal",
+        panel=views.panel_view(panel),
+        places=panel.spec.places,
+        reserve_target=selection.reserve_target(panel.spec.places, panel.spec.reserve_ratio),
+        panel_people=[line(i) for i in proposal.panel],
+        reserves=[line(i) for i in proposal.reserves],
+        warnings=warnings,
+        sessions=counted,
+        bidders=len(panel.spec.bidders),
+        note=note,
+    )
+    await c.audit("view_proposal", panel)
+    buttons = []
+    if proposal.panel:
+        buttons.append(kbutton("accept", "accept", panel.id, proposal.key))
+    buttons.append(kbutton("back_to_roster", "roster", panel.id, 0))
+    return Outcome([Reply(text, rows(*buttons), edit=True)])
+
+
+def _fingerprint(ids: list[int]) -> str:
+    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:10]
+
+
+async def accept(c: CoordCtx, panel: Panel, key: str) -> Outcome:
+    proposal, by_id, _ = await _proposal(c, panel)
+    if proposal.key != key:
+        return await propose(c, panel, note=render("coordinator/proposal_changed"))
+    notices: list[Notice] = []
+    moved = 0
+    for ids, to in ((proposal.panel, "confirmed"), (proposal.reserves, "reserve")):
+        for application_id in ids:
+            entry = by_id[application_id]
+            if entry.application.status != to and rules.can_move(entry.application.status, to):
+                notices += await _move(c, panel, entry, to)
+                moved += 1
+    chosen = set(proposal.panel) | set(proposal.reserves)
+    waiting = [i for i, e in by_id.items() if e.application.status == "applied" and i not in chosen]
+    buttons = (
+        [kbutton("decline_rest", "declinerest", panel.id, _fingerprint(waiting))] if waiting else []
+    )
+    buttons.append(kbutton("back_to_roster", "roster", panel.id, 0))
+    text = render(
+        "coordinator/proposal_accepted",
+        panel=views.panel_view(panel),
+        confirmed=len(proposal.panel),
+        reserves=len(proposal.reserves),
+        moved=moved,
+        waiting=len(waiting),
+    )
+    others = render(
+        "coordinator/proposal_accepted_by_other",
+        who=c.person.first_name,
+        panel=views.panel_view(panel),
+        confirmed=len(proposal.panel),
+        reserves=len(proposal.reserves),
+    )
+    notices += [Notice(chat, Reply(others)) for chat in await c.other_coordinators()]
+    return Outcome([Reply(text, rows(*buttons), edit=True)], notices)
+
+
+async def decline_rest(c: CoordCtx, panel: Panel, key: str) -> Outcome:
+    """Tell everyone still waiting that there is no place for them this time."""
+    people = await entries(c, panel)
+    proposal, _, _ = await _proposal(c, panel)
+    chosen = set(proposal.panel) | set(proposal.reserves)
+    waiting = [
+        e for e in people if e.application.status == "applied" and e.application.id not in chosen
+    ]
+    if _fingerprint([e.application.id for e in waiting]) != key or not waiting:
+        return await roster(c, panel, edit=True)
+    notices: list[Notice] = []
+    for entry in waiting:
+        notices += await _move(c, panel, entry, "declined")
+    text = render("coordinator/declined_rest", panel=views.panel_view(panel), count=len(waiting))
+    return Outcome(
+        [Reply(text, rows(kbutton("back_to_roster", "roster", panel.id, 0)), edit=True)], notices
+    )
+
+
+# --- /close -----------------------------------------------------------------------------------
+
+
+async def ask_close(c: CoordCtx, panel: Panel) -> Outcome:
+    if panel.stage != "recruiting":
+        return Outcome(
+            [
+                say(
+                    "already_closed",
+                    panel=views.panel_view(panel),
+                    late_reserves=panel.late_reserves,
+                )
+            ]
+        )
+    people = await entries(c, panel)
+    signed_up = sum(1 for e in people if e.application.status in CANDIDATES)
+    return Outcome(
+        [
+            Reply(
+                render(
+                    "coordinator/close_confirm", panel=views.panel_view(panel), signed_up=signed_up
+                ),
+                rows(
+                    kbutton("close", "close", panel.id, "closed"),
+                    kbutton("close_late", "close", panel.id, "late"),
+                    kbutton("keep_open", "close", panel.id, "open"),
+                ),
+            )
+        ]
+    )
+
+
+async def close(c: CoordCtx, panel: Panel, choice: str) -> Outcome:
+    if choice == "open":
+        return Outcome([say("kept_open", panel=views.panel_view(panel))])
+    if choice not in ("closed", "late"):
+        return out_of_date()
+    if panel.stage != "recruiting":
+        return Outcome(
+            [
+                say(
+                    "already_closed",
+                    panel=views.panel_view(panel),
+                    late_reserves=panel.late_reserves,
+                )
+            ]
+        )
+    late = choice == "late"
+    await panels.set_stage(c.tx, panel.id, "recruitment_closed", c.now)
+    await panels.set_late_reserves(c.tx, panel.id, late)
+    await c.audit("close_signups", panel, detail="late reserves allowed" if late else "")
+    text = render("coordinator/closed", panel=views.panel_view(panel), late_reserves=late)
+    others = render(
+        "coordinator/closed_by_other",
+        who=c.person.first_name,
+        panel=views.panel_view(panel),
+        late_reserves=late,
+    )
+    return Outcome(
+        [Reply(text, edit=True)],
+        [Notice(chat, Reply(others)) for chat in await c.other_coordinators()],
+    )

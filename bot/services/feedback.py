@@ -1,0 +1,261 @@
+"""Feedback after the award, in chat: five questions with buttons, then a comment, then
+whether the person wants to hear about future panels. `/feedback CODE` sums it up.
+
+Button data: "fb:<application id>:<step>[:<answer>]". A press counts only from the person
+the application belongs to, while they are still on the panel and were asked for feedback.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import aiosqlite
+
+from bot.model import Application, Panel, Volunteer
+from bot.services import not_allowed, views
+from bot.services.context import AppContext, Person
+from bot.services.csvfile import cell, csv_bytes
+from bot.services.replies import Button, Document, Outcome, Reply, rows
+from bot.services.rights import is_coordinator
+from bot.store import applications, outcomes, panels, prompts, volunteers
+from bot.store.outcomes import Feedback
+from bot.text import NOTE_MAX, clean
+from messages import label, render
+
+QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("information", ("good", "ok", "poor")),
+    ("support", ("good", "ok", "poor")),
+    ("time_given", ("enough", "just", "short")),
+    ("say_mattered", ("yes", "little", "no")),
+    ("again", ("yes", "maybe", "no")),
+)
+COMMENT_PROMPT = "feedback_comment"
+# Statuses that still hear from us: anyone who withdrew or was declined hears nothing more.
+REACHABLE = frozenset({"applied", "confirmed", "reserve"})
+
+
+def _say(template: str, **context: Any) -> Reply:
+    return Reply(render(f"scheduler/{template}", **context))
+
+
+def invite_reply(panel: Panel, application_id: int, name: str | None) -> Reply:
+    return Reply(
+        render(
+            "scheduler/feedback_invite",
+            panel=views.panel_view(panel),
+            spec=panel.spec,
+            name=name,
+            total=len(QUESTIONS),
+        ),
+        rows(
+            Button(label("feedback.start"), f"fb:{application_id}:go"),
+            Button(label("feedback.later"), f"fb:{application_id}:later"),
+        ),
+    )
+
+
+def nudge_reply(panel: Panel, application_id: int, name: str | None) -> Reply:
+    return Reply(
+        render(
+            "scheduler/feedback_nudge",
+            panel=views.panel_view(panel),
+            name=name,
+            total=len(QUESTIONS),
+        ),
+        rows(Button(label("feedback.start"), f"fb:{application_id}:go")),
+    )
+
+
+def _question(application_id: int, index: int, *, edit: bool) -> Reply:
+    question, answers = QUESTIONS[index]
+    return Reply(
+        render(
+            "scheduler/feedback_question", number=index + 1, total=len(QUESTIONS), question=question
+        ),
+        rows(
+            *(
+                Button(
+                    label(f"feedback.{question}.{answer}"), f"fb:{application_id}:{index}:{answer}"
+                )
+                for answer in answers
+            )
+        ),
+        edit=edit,
+    )
+
+
+def _future_question(application_id: int) -> Reply:
+    return Reply(
+        render("scheduler/feedback_future"),
+        rows(
+            Button(label("feedback.future_yes"), f"fb:{application_id}:fp:yes"),
+            Button(label("feedback.future_no"), f"fb:{application_id}:fp:no"),
+        ),
+    )
+
+
+class FeedbackService:
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
+
+    async def button(self, person: Person, data: str) -> Outcome:
+        parts = data.split(":")
+        if len(parts) < 3 or not parts[1].isdigit():
+            return Outcome([_say("stale")])
+        application_id, step, value = int(parts[1]), parts[2], ":".join(parts[3:])
+        async with self.app.db.transaction() as tx:
+            found = await self._mine(tx, person, application_id)
+            if found is None:
+                return Outcome([_say("stale")])
+            _, volunteer, feedback = found
+            now = self.app.clock.now()
+            if step == "later":
+                return Outcome([_say("feedback_later")])
+            if step == "go":
+                return Outcome([await self._next(tx, person, feedback, edit=False)])
+            if step == "skip":
+                if feedback.comment is None:
+                    await outcomes.answer(tx, application_id, "comment", "", now)
+                await prompts.clear(tx, person.telegram_id)
+                return Outcome([_future_question(application_id)])
+            if step == "fp" and value in ("yes", "no"):
+                await outcomes.answer(tx, application_id, "future_panels", value, now)
+                await volunteers.update(tx, volunteer.id, future_panels=int(value == "yes"))
+                return Outcome([_say("feedback_done", future=value == "yes")])
+            if step.isdigit() and int(step) < len(QUESTIONS):
+                question, answers = QUESTIONS[int(step)]
+                if value not in answers:
+                    return Outcome([_say("stale")])
+                await outcomes.answer(tx, application_id, question, value, now)
+                fresh = await outcomes.feedback(tx, application_id)
+                assert fresh is not None
+                return Outcome([await self._next(tx, person, fresh, edit=True)])
+            return Outcome([_say("stale")])
+
+    async def _mine(
+        self, tx: aiosqlite.Connection, person: Person, application_id: int
+    ) -> tuple[Application, Volunteer, Feedback] | None:
+        volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
+        application = await applications.get(tx, application_id)
+        feedback = await outcomes.feedback(tx, application_id)
+        if (
+            volunteer is None
+            or application is None
+            or feedback is None
+            or application.volunteer_id != volunteer.id
+            or application.status not in REACHABLE
+        ):
+            return None
+        return application, volunteer, feedback
+
+    async def _next(
+        self, tx: aiosqlite.Connection, person: Person, feedback: Feedback, *, edit: bool
+    ) -> Reply:
+        """The first question not answered yet, then the comment, then future panels."""
+        for index, (question, _) in enumerate(QUESTIONS):
+            if feedback.answers.get(question) is None:
+                return _question(feedback.application_id, index, edit=edit)
+        if feedback.comment is None:
+            await prompts.put(
+                tx,
+                prompts.Prompt(person.telegram_id, COMMENT_PROMPT, feedback.application_id),
+                self.app.clock.now(),
+            )
+            return Reply(
+                render("scheduler/feedback_comment"),
+                rows(Button(label("feedback.skip"), f"fb:{feedback.application_id}:skip")),
+                edit=edit,
+            )
+        if feedback.future_panels is None:
+            return _future_question(feedback.application_id)
+        return _say("feedback_done", future=feedback.future_panels == "yes")
+
+    async def comment(
+        self, tx: aiosqlite.Connection, person: Person, prompt: prompts.Prompt, typed: str
+    ) -> Outcome:
+        text = clean(typed)
+        if not text:
+            return Outcome([_say("feedback_comment_empty")])
+        if len(text) > NOTE_MAX:
+            return Outcome([_say("too_long", limit=NOTE_MAX)])
+        found = await self._mine(tx, person, prompt.ref)
+        await prompts.clear(tx, person.telegram_id)
+        if found is None:
+            return Outcome([_say("stale")])
+        await outcomes.answer(tx, prompt.ref, "comment", text, self.app.clock.now())
+        fresh = await outcomes.feedback(tx, prompt.ref)
+        assert fresh is not None
+        return Outcome(
+            [_say("feedback_comment_thanks"), await self._next(tx, person, fresh, edit=False)]
+        )
+
+    # --- the coordinators' summary ----------------------------------------------------
+
+    async def summary(self, person: Person, code: str) -> Outcome:
+        async with self.app.db.transaction() as tx:
+            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+                return not_allowed.unknown_command()
+            panel = await panels.get_by_code(tx, code, self.app.settings.timezone) if code else None
+            if panel is None:
+                return Outcome(
+                    [
+                        _say(
+                            "which_panel",
+                            command="/feedback",
+                            codes=[
+                                p.code
+                                for p in await panels.list_all(tx, self.app.settings.timezone)
+                            ],
+                        )
+                    ]
+                )
+            answers = await outcomes.feedback_for_panel(tx, panel.id)
+        result = tally(answers)
+        return Outcome(
+            [
+                _say("feedback_summary", panel=views.panel_view(panel), **result),
+                Reply(
+                    render("scheduler/feedback_csv", panel=views.panel_view(panel)),
+                    document=Document(f"feedback-{panel.code}.csv", feedback_csv(result)),
+                ),
+            ]
+        )
+
+
+def tally(answers: list[Feedback]) -> dict[str, Any]:
+    """Counts per question that add up to the number asked: every answer, plus no answer."""
+    questions = []
+    for question, codes in QUESTIONS:
+        counted = Counter(item.answers.get(question) for item in answers)
+        questions.append(
+            {
+                "key": question,
+                "counts": [(label(f"feedback.{question}.{code}"), counted[code]) for code in codes],
+                "unanswered": sum(n for code, n in counted.items() if code not in codes),
+            }
+        )
+    future = Counter(item.future_panels for item in answers)
+    return {
+        "asked": len(answers),
+        "answered": sum(1 for item in answers if item.started),
+        "questions": questions,
+        "future_yes": future["yes"],
+        "future_no": future["no"],
+        "comments": [item.comment for item in answers if item.comment],
+    }
+
+
+def feedback_csv(result: dict[str, Any]) -> bytes:
+    lines: list[list[object]] = [[label("csv.question"), label("csv.answer"), label("csv.count")]]
+    for item in result["questions"]:
+        heading = label(f"feedback.heading.{item['key']}")
+        for answer, count in item["counts"]:
+            lines.append([heading, answer, count])
+        lines.append([heading, label("csv.no_answer"), item["unanswered"]])
+    future = label("feedback.heading.future_panels")
+    lines.append([future, label("answer.yes"), result["future_yes"]])
+    lines.append([future, label("answer.no"), result["future_no"]])
+    for comment in result["comments"]:
+        lines.append([label("csv.comment"), cell(comment), ""])
+    return csv_bytes(lines)

@@ -1,0 +1,95 @@
+"""News for coordinators: sign-ups, withdrawals, changed needs or availability.
+
+Each piece of news goes at once while things are quiet. When many arrive together (more
+than BURST within WINDOW), the rest wait and go as one digest, sent by the next piece of
+news or by the periodic flush once the oldest has waited WINDOW. Time comes from the
+injected clock, so tests move it rather than sleep.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.config import Settings
+from bot.services import views
+from bot.services.replies import Notice, Reply
+from bot.services.rights import coordinator_ids
+from bot.store import coordinator_news, panels, volunteers
+from bot.store.coordinator_news import Item
+from messages import label, render
+
+WINDOW = timedelta(minutes=5)
+BURST = 3
+KINDS = ("signup", "withdrawn", "needs", "availability")
+
+
+async def record(
+    tx: aiosqlite.Connection,
+    settings: Settings,
+    kind: str,
+    panel_id: int | None,
+    volunteer_id: int,
+    now: datetime,
+) -> list[Notice]:
+    """Keep one piece of news; return what should go to coordinators now (maybe nothing)."""
+    if kind not in KINDS:
+        raise ValueError(f"not a kind of news: {kind}")
+    await coordinator_news.add(tx, kind, panel_id, volunteer_id, now)
+    return await flush(tx, settings, now)
+
+
+async def flush(tx: aiosqlite.Connection, settings: Settings, now: datetime) -> list[Notice]:
+    """Send what is waiting, unless it is part of a burst that has not waited long enough."""
+    items = await coordinator_news.unsent(tx)
+    if not items:
+        return []
+    recent = await coordinator_news.sent_since(tx, now - WINDOW)
+    if recent + len(items) > BURST and now - items[0].created_at < WINDOW:
+        return []
+    text = (
+        await _single(tx, settings, items[0])
+        if len(items) == 1
+        else await _digest(tx, settings, items)
+    )
+    await coordinator_news.mark_sent(tx, [item.id for item in items], now)
+    return [Notice(chat, Reply(text)) for chat in await coordinator_ids(tx, settings)]
+
+
+async def _names(
+    tx: aiosqlite.Connection, settings: Settings, item: Item
+) -> tuple[str | None, dict[str, Any] | None]:
+    volunteer = await volunteers.get(tx, item.volunteer_id)
+    panel = (
+        None if item.panel_id is None else await panels.get(tx, item.panel_id, settings.timezone)
+    )
+    return (
+        None if volunteer is None else volunteer.name,
+        None if panel is None else views.panel_view(panel),
+    )
+
+
+async def _single(tx: aiosqlite.Connection, settings: Settings, item: Item) -> str:
+    name, panel = await _names(tx, settings, item)
+    if item.kind == "signup":
+        return render("coordinator/new_signup", name=name, panel=panel)
+    if item.kind == "withdrawn":
+        return render("coordinator/withdrawn", name=name, panel=panel)
+    return render("coordinator/details_changed", name=name, what=item.kind, panel=panel)
+
+
+async def _digest(tx: aiosqlite.Connection, settings: Settings, items: list[Item]) -> str:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for item in items:
+        name, panel = await _names(tx, settings, item)
+        title = "" if panel is None else str(panel["title"])
+        groups.setdefault((item.kind, title), []).append(name or label("coord.no_name"))
+    lines = [
+        {"kind": label(f"news.{kind}"), "panel": title, "names": names}
+        for kind in KINDS
+        for (group_kind, title), names in groups.items()
+        if group_kind == kind
+    ]
+    return render("coordinator/digest", count=len(items), lines=lines)

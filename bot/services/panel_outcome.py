@@ -1,0 +1,311 @@
+"""/outcome CODE: a coordinator records that scoring is finished (everyone who took part is
+thanked at once, outside quiet hours), then the award: who won, when it may be announced
+(the end of the standstill period) and an optional note where it differs from the panel's
+view. The scheduler tells every participant at that time, never earlier. Once announced, the
+panel can be closed, which starts the retention clock.
+
+Button data: "out:<action>:<panel id>[:<choice>]". Typed answers (a name, a date, a note)
+arrive through bot/services/prompts.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time
+from typing import Any
+
+import aiosqlite
+
+from bot.model import Panel
+from bot.services import not_allowed, views
+from bot.services.context import AppContext, Person
+from bot.services.replies import Button, Outcome, Reply, rows
+from bot.services.retention_dates import deletion_due
+from bot.services.rights import is_coordinator
+from bot.store import applications, outcomes, panels, prompts
+from bot.text import NOTE_MAX, clean, one_line
+from messages import label, render
+
+AWARD_PROMPTS = ("award_to", "award_date", "award_note", "award_confirm")
+DATE_ONLY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:.](\d{2})$")
+NAME_MAX = 120
+
+
+def _say(template: str, **context: Any) -> Reply:
+    return Reply(render(f"scheduler/{template}", **context))
+
+
+def parse_local(typed: str, tz: Any) -> datetime | None:
+    """ "2027-06-01 09:00" or "2027-06-01" (from midnight) in the panel's time zone, as UTC."""
+    text = " ".join(typed.split())
+    match = DATE_TIME.match(text) or DATE_ONLY.match(text)
+    if match is None:
+        return None
+    numbers = [int(part) for part in match.groups()]
+    try:
+        day = datetime(numbers[0], numbers[1], numbers[2])
+        at = time(numbers[3], numbers[4]) if len(numbers) == 5 else time(0, 0)
+    except ValueError:
+        return None
+    return datetime.combine(day.date(), at).replace(tzinfo=tz).astimezone(UTC)
+
+
+class OutcomeService:
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
+
+    @property
+    def _tz(self) -> Any:
+        return self.app.settings.timezone
+
+    async def command(self, person: Person, code: str) -> Outcome:
+        async with self.app.db.transaction() as tx:
+            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+                return not_allowed.unknown_command()
+            panel = await panels.get_by_code(tx, code, self._tz) if code else None
+            if panel is None:
+                codes = [p.code for p in await panels.list_all(tx, self._tz)]
+                return Outcome([_say("which_panel", command="/outcome", codes=codes)])
+            return Outcome([await self._status(tx, panel)])
+
+    async def button(self, person: Person, data: str) -> Outcome:
+        parts = data.split(":")
+        if len(parts) < 3 or not parts[2].isdigit():
+            return Outcome([_say("stale")])
+        action, panel_id, choice = parts[1], int(parts[2]), ":".join(parts[3:])
+        async with self.app.db.transaction() as tx:
+            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+                return not_allowed.dead_button()
+            panel = await panels.get(tx, panel_id, self._tz)
+            if panel is None:
+                return Outcome([_say("stale")])
+            return await self._act(tx, person, panel, action, choice)
+
+    async def _act(
+        self, tx: aiosqlite.Connection, person: Person, panel: Panel, action: str, choice: str
+    ) -> Outcome:
+        now = self.app.clock.now()
+        result = await outcomes.get(tx, panel.id)
+        announced = result.announce_at is not None and result.announce_at <= now
+        context = await self._context(tx, panel)
+        if action == "back":
+            return Outcome([await self._status(tx, panel)])
+        if action == "score" and result.scoring_finished_at is None:
+            return Outcome(
+                [
+                    Reply(
+                        render("scheduler/outcome_score_check", **context),
+                        rows(
+                            Button(label("outcome.score_yes"), f"out:score_yes:{panel.id}"),
+                            Button(label("outcome.not_yet"), f"out:back:{panel.id}"),
+                        ),
+                    )
+                ]
+            )
+        if action == "score_yes" and result.scoring_finished_at is None:
+            await outcomes.finish_scoring(tx, panel.id, now)
+            if panel.stage in ("recruiting", "recruitment_closed", "evaluating"):
+                await panels.set_stage(tx, panel.id, "awaiting_award", now)
+            return Outcome([_say("outcome_scored", **context), await self._status(tx, panel)])
+        if action == "award" and result.scoring_finished_at is not None and not announced:
+            await prompts.clear(tx, person.telegram_id)
+            bidders = [
+                Button(name, f"out:to:{panel.id}:{index}")
+                for index, name in enumerate(panel.spec.bidders)
+            ]
+            bidders.append(Button(label("outcome.someone_else"), f"out:to:{panel.id}:other"))
+            return Outcome(
+                [Reply(render("scheduler/outcome_award_who", **context), rows(*bidders))]
+            )
+        if action == "to" and result.scoring_finished_at is not None and not announced:
+            if choice == "other":
+                await self._ask(tx, person, "award_to", panel, {})
+                return Outcome([_say("outcome_award_name", **context)])
+            if choice.isdigit() and int(choice) < len(panel.spec.bidders):
+                return await self._ask_date(
+                    tx, person, panel, {"awarded_to": panel.spec.bidders[int(choice)]}
+                )
+        draft = await prompts.get(tx, person.telegram_id)
+        mine = draft is not None and draft.ref == panel.id and not announced
+        if action == "nonote" and mine and draft is not None and draft.kind == "award_note":
+            return await self._confirm(tx, person, panel, {**draft.data, "note": None})
+        if action == "save" and mine and draft is not None and draft.kind == "award_confirm":
+            announce_at = datetime.fromisoformat(draft.data["announce_at"])
+            if announce_at <= now:
+                return await self._ask_date(tx, person, panel, draft.data)
+            await outcomes.record_award(
+                tx,
+                panel.id,
+                awarded_to=draft.data["awarded_to"],
+                announce_at=announce_at,
+                note=draft.data["note"],
+                now=now,
+            )
+            await panels.set_stage(tx, panel.id, "awarded", now)
+            await prompts.clear(tx, person.telegram_id)
+            return Outcome(
+                [_say("outcome_award_saved", **context, **self._award_view(panel, draft.data))]
+            )
+        if action == "close" and announced and panel.stage != "closed":
+            return Outcome(
+                [
+                    Reply(
+                        render("scheduler/outcome_close_check", **context),
+                        rows(
+                            Button(label("outcome.close_yes"), f"out:close_yes:{panel.id}"),
+                            Button(label("outcome.not_yet"), f"out:back:{panel.id}"),
+                        ),
+                    )
+                ]
+            )
+        if action == "close_yes" and announced and panel.stage != "closed":
+            await panels.set_stage(tx, panel.id, "closed", now)
+            return Outcome(
+                [
+                    _say(
+                        "outcome_closed",
+                        **context,
+                        deletes_on=deletion_due(panel, now, self.app.settings).astimezone(
+                            panel.timezone
+                        ),
+                    )
+                ]
+            )
+        return Outcome([_say("stale"), await self._status(tx, panel)])
+
+    async def text(
+        self, tx: aiosqlite.Connection, person: Person, prompt: prompts.Prompt, typed: str
+    ) -> Outcome:
+        """A typed answer while recording an award: the name, the date, or the note."""
+        panel = await panels.get(tx, prompt.ref, self._tz)
+        if panel is None or not await is_coordinator(tx, self.app.settings, person.telegram_id):
+            await prompts.clear(tx, person.telegram_id)
+            return Outcome([_say("stale")])
+        context = await self._context(tx, panel)
+        if prompt.kind == "award_to":
+            name = one_line(typed)
+            if not name or len(name) > NAME_MAX:
+                return Outcome([_say("outcome_award_name", **context)])
+            return await self._ask_date(tx, person, panel, {"awarded_to": name})
+        if prompt.kind == "award_date":
+            announce_at = parse_local(typed, panel.timezone)
+            if announce_at is None or announce_at <= self.app.clock.now():
+                return Outcome(
+                    [_say("outcome_award_date_bad", **context, past=announce_at is not None)]
+                )
+            await self._ask(
+                tx,
+                person,
+                "award_note",
+                panel,
+                {**prompt.data, "announce_at": announce_at.isoformat()},
+            )
+            return Outcome(
+                [
+                    Reply(
+                        render("scheduler/outcome_award_note", **context),
+                        rows(Button(label("outcome.no_note"), f"out:nonote:{panel.id}")),
+                    )
+                ]
+            )
+        if prompt.kind == "award_note":
+            note = clean(typed)
+            if len(note) > NOTE_MAX:
+                return Outcome([_say("too_long", limit=NOTE_MAX)])
+            return await self._confirm(tx, person, panel, {**prompt.data, "note": note or None})
+        return Outcome([_say("outcome_use_buttons")])
+
+    # --- steps ------------------------------------------------------------------------------
+
+    async def _ask(
+        self,
+        tx: aiosqlite.Connection,
+        person: Person,
+        kind: str,
+        panel: Panel,
+        data: dict[str, Any],
+    ) -> None:
+        await prompts.put(
+            tx, prompts.Prompt(person.telegram_id, kind, panel.id, data), self.app.clock.now()
+        )
+
+    async def _ask_date(
+        self, tx: aiosqlite.Connection, person: Person, panel: Panel, data: dict[str, Any]
+    ) -> Outcome:
+        await self._ask(tx, person, "award_date", panel, {"awarded_to": data["awarded_to"]})
+        return Outcome(
+            [
+                _say(
+                    "outcome_award_date",
+                    **await self._context(tx, panel),
+                    awarded_to=data["awarded_to"],
+                )
+            ]
+        )
+
+    async def _confirm(
+        self, tx: aiosqlite.Connection, person: Person, panel: Panel, data: dict[str, Any]
+    ) -> Outcome:
+        await self._ask(tx, person, "award_confirm", panel, data)
+        return Outcome(
+            [
+                Reply(
+                    render(
+                        "scheduler/outcome_award_check",
+                        **await self._context(tx, panel),
+                        **self._award_view(panel, data),
+                    ),
+                    rows(
+                        Button(label("outcome.save"), f"out:save:{panel.id}"),
+                        Button(label("outcome.start_again"), f"out:award:{panel.id}"),
+                    ),
+                )
+            ]
+        )
+
+    def _award_view(self, panel: Panel, data: dict[str, Any]) -> dict[str, Any]:
+        announce_at = datetime.fromisoformat(data["announce_at"]).astimezone(panel.timezone)
+        quiet = self.app.settings.quiet_hours
+        return {
+            "awarded_to": data["awarded_to"],
+            "announce_at": announce_at,
+            "note": data.get("note"),
+            "quiet": quiet.contains(announce_at.time()),
+            "morning": datetime.combine(announce_at.date(), quiet.end),
+        }
+
+    async def _context(self, tx: aiosqlite.Connection, panel: Panel) -> dict[str, Any]:
+        confirmed = [
+            a for a in await applications.for_panel(tx, panel.id) if a.status == "confirmed"
+        ]
+        return {"panel": views.panel_view(panel), "count": len(confirmed)}
+
+    async def _status(self, tx: aiosqlite.Connection, panel: Panel) -> Reply:
+        now = self.app.clock.now()
+        result = await outcomes.get(tx, panel.id)
+        tz = panel.timezone
+        announced = result.announce_at is not None and result.announce_at <= now
+        buttons = []
+        if result.scoring_finished_at is None:
+            buttons.append(Button(label("outcome.score"), f"out:score:{panel.id}"))
+        elif not announced:
+            key = "outcome.change_award" if result.awarded_to else "outcome.award"
+            buttons.append(Button(label(key), f"out:award:{panel.id}"))
+        elif panel.stage != "closed":
+            buttons.append(Button(label("outcome.close"), f"out:close:{panel.id}"))
+        return Reply(
+            render(
+                "scheduler/outcome_status",
+                **await self._context(tx, panel),
+                scored=result.scoring_finished_at.astimezone(tz)
+                if result.scoring_finished_at
+                else None,
+                awarded_to=result.awarded_to,
+                announce_at=result.announce_at.astimezone(tz) if result.announce_at else None,
+                announced=announced,
+                note=result.note,
+                closed=panel.stage == "closed",
+            ),
+            rows(*buttons),
+        )

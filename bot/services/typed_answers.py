@@ -1,0 +1,36 @@
+"""Typed answers to questions asked outside the sign-up journey: a feedback comment, or the
+details of an award. The volunteer service hands text here when the person is on no journey.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import aiosqlite
+
+from bot.services.context import AppContext, Person
+from bot.services.feedback import COMMENT_PROMPT, FeedbackService
+from bot.services.panel_outcome import AWARD_PROMPTS, OutcomeService
+from bot.services.replies import Outcome
+from bot.store import prompts
+
+# A question left unanswered this long lapses: later text is not taken as its answer.
+LAPSES_AFTER = timedelta(hours=2)
+
+
+async def on_text(
+    app: AppContext, tx: aiosqlite.Connection, person: Person, typed: str
+) -> Outcome | None:
+    """Handle the text if the bot is waiting for a typed answer from this person."""
+    prompt = await prompts.get(tx, person.telegram_id)
+    if prompt is None:
+        return None
+    if prompt.asked_at is None or app.clock.now() - prompt.asked_at > LAPSES_AFTER:
+        await prompts.clear(tx, person.telegram_id)
+        return None
+    if prompt.kind == COMMENT_PROMPT:
+        return await FeedbackService(app).comment(tx, person, prompt, typed)
+    if prompt.kind in AWARD_PROMPTS:
+        return await OutcomeService(app).text(tx, person, prompt, typed)
+    await prompts.clear(tx, person.telegram_id)
+    return None

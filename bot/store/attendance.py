@@ -1,0 +1,72 @@
+"""Who came to each session, and what they are owed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.timeutil import from_db_optional, to_db
+
+
+@dataclass(frozen=True)
+class Mark:
+    application_id: int
+    session_id: int
+    attended: bool
+    hours: float | None
+    amount_pence: int | None
+    saved_at: datetime | None
+
+
+def _mark(row: aiosqlite.Row) -> Mark:
+    return Mark(
+        application_id=row["application_id"],
+        session_id=row["session_id"],
+        attended=bool(row["attended"]),
+        hours=row["hours"],
+        amount_pence=row["amount_pence"],
+        saved_at=from_db_optional(row["saved_at"]),
+    )
+
+
+async def set_mark(
+    tx: aiosqlite.Connection,
+    application_id: int,
+    session_id: int,
+    *,
+    attended: bool,
+    hours: float | None,
+    amount_pence: int | None,
+    now: datetime,
+) -> None:
+    await tx.execute(
+        "INSERT INTO attendance (application_id, session_id, attended, hours, amount_pence, "
+        "marked_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (application_id, session_id) DO UPDATE "
+        "SET attended = excluded.attended, hours = excluded.hours, "
+        "amount_pence = excluded.amount_pence, marked_at = excluded.marked_at",
+        (application_id, session_id, int(attended), hours, amount_pence, to_db(now)),
+    )
+
+
+async def save(tx: aiosqlite.Connection, session_id: int, now: datetime) -> None:
+    """The coordinator finished marking this session: thank those who came."""
+    await tx.execute(
+        "UPDATE attendance SET saved_at = ? WHERE session_id = ? AND saved_at IS NULL",
+        (to_db(now), session_id),
+    )
+
+
+async def for_session(tx: aiosqlite.Connection, session_id: int) -> dict[int, Mark]:
+    cursor = await tx.execute("SELECT * FROM attendance WHERE session_id = ?", (session_id,))
+    return {r["application_id"]: _mark(r) for r in await cursor.fetchall()}
+
+
+async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Mark]:
+    cursor = await tx.execute(
+        "SELECT a.* FROM attendance a JOIN sessions s ON s.id = a.session_id "
+        "WHERE s.panel_id = ? ORDER BY s.starts_at, a.application_id",
+        (panel_id,),
+    )
+    return [_mark(r) for r in await cursor.fetchall()]

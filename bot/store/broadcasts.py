@@ -1,0 +1,189 @@
+"""Broadcasts and their delivery ledger: one row per recipient, settled as each message goes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.timeutil import to_db
+
+SETTLED = ("delivered", "failed", "blocked")
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    panel_id: int
+    coordinator_id: int
+    text: str
+    audience: str | None
+    status: str
+    progress_chat_id: int | None
+    progress_message_id: int | None
+    skipped: int
+
+
+@dataclass(frozen=True)
+class Recipient:
+    volunteer_id: int
+    chat_id: int
+
+
+def _broadcast(row: aiosqlite.Row) -> Broadcast:
+    return Broadcast(
+        id=row["id"],
+        panel_id=row["panel_id"],
+        coordinator_id=row["coordinator_id"],
+        text=row["text"],
+        audience=row["audience"],
+        status=row["status"],
+        progress_chat_id=row["progress_chat_id"],
+        progress_message_id=row["progress_message_id"],
+        skipped=row["skipped"],
+    )
+
+
+async def create(
+    tx: aiosqlite.Connection, panel_id: int, coordinator_id: int, text: str, now: datetime
+) -> int:
+    cursor = await tx.execute(
+        "INSERT INTO broadcasts (panel_id, coordinator_id, text, created_at) VALUES (?, ?, ?, ?)",
+        (panel_id, coordinator_id, text, to_db(now)),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+async def get(tx: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
+    cursor = await tx.execute("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+    row = await cursor.fetchone()
+    return None if row is None else _broadcast(row)
+
+
+async def set_audience(tx: aiosqlite.Connection, broadcast_id: int, audience: str) -> None:
+    await tx.execute("UPDATE broadcasts SET audience = ? WHERE id = ?", (audience, broadcast_id))
+
+
+async def drop(tx: aiosqlite.Connection, broadcast_id: int) -> None:
+    await tx.execute(
+        "UPDATE broadcasts SET status = 'dropped' WHERE id = ? AND status = 'draft'",
+        (broadcast_id,),
+    )
+
+
+async def start(
+    tx: aiosqlite.Connection,
+    broadcast_id: int,
+    volunteer_ids: Sequence[int],
+    *,
+    skipped: int,
+    progress_chat_id: int,
+    progress_message_id: int | None,
+    now: datetime,
+) -> None:
+    """Fix who it goes to and mark it sending. The ledger rows make it restart-safe."""
+    await tx.execute(
+        "UPDATE broadcasts SET status = 'sending', skipped = ?, progress_chat_id = ?, "
+        "progress_message_id = ?, started_at = ? WHERE id = ?",
+        (skipped, progress_chat_id, progress_message_id, to_db(now), broadcast_id),
+    )
+    await tx.executemany(
+        "INSERT INTO broadcast_deliveries (broadcast_id, volunteer_id, position) VALUES (?, ?, ?) "
+        "ON CONFLICT (broadcast_id, volunteer_id) DO NOTHING",
+        [(broadcast_id, volunteer_id, n) for n, volunteer_id in enumerate(volunteer_ids)],
+    )
+
+
+async def sending(tx: aiosqlite.Connection) -> list[int]:
+    cursor = await tx.execute("SELECT id FROM broadcasts WHERE status = 'sending' ORDER BY id")
+    return [int(row["id"]) for row in await cursor.fetchall()]
+
+
+async def finish(tx: aiosqlite.Connection, broadcast_id: int, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ?",
+        (to_db(now), broadcast_id),
+    )
+
+
+async def set_progress_message(
+    tx: aiosqlite.Connection, broadcast_id: int, message_id: int
+) -> None:
+    await tx.execute(
+        "UPDATE broadcasts SET progress_message_id = ? WHERE id = ?", (message_id, broadcast_id)
+    )
+
+
+async def settle_interrupted(tx: aiosqlite.Connection, broadcast_id: int, now: datetime) -> int:
+    """A message claimed but never settled was in flight when the bot stopped. It may have
+    arrived, so it is not sent again (nobody gets a broadcast twice); it counts as failed."""
+    cursor = await tx.execute(
+        "UPDATE broadcast_deliveries SET state = 'failed', settled_at = ? "
+        "WHERE broadcast_id = ? AND state = 'sending'",
+        (to_db(now), broadcast_id),
+    )
+    return cursor.rowcount
+
+
+async def claim_next(tx: aiosqlite.Connection, broadcast_id: int) -> Recipient | None:
+    """The next person still to be sent to, marked as being sent to."""
+    cursor = await tx.execute(
+        "SELECT d.volunteer_id, v.chat_id FROM broadcast_deliveries d "
+        "JOIN volunteers v ON v.id = d.volunteer_id "
+        "WHERE d.broadcast_id = ? AND d.state = 'queued' ORDER BY d.position LIMIT 1",
+        (broadcast_id,),
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        return None
+    await tx.execute(
+        "UPDATE broadcast_deliveries SET state = 'sending' "
+        "WHERE broadcast_id = ? AND volunteer_id = ?",
+        (broadcast_id, row["volunteer_id"]),
+    )
+    return Recipient(row["volunteer_id"], row["chat_id"])
+
+
+async def settle(
+    tx: aiosqlite.Connection, broadcast_id: int, volunteer_id: int, state: str, now: datetime
+) -> None:
+    if state not in SETTLED:
+        raise ValueError(f"not a settled state: {state}")
+    await tx.execute(
+        "UPDATE broadcast_deliveries SET state = ?, settled_at = ? "
+        "WHERE broadcast_id = ? AND volunteer_id = ?",
+        (state, to_db(now), broadcast_id, volunteer_id),
+    )
+
+
+async def counts(tx: aiosqlite.Connection, broadcast_id: int) -> dict[str, int]:
+    cursor = await tx.execute(
+        "SELECT state, count(*) AS n FROM broadcast_deliveries WHERE broadcast_id = ? "
+        "GROUP BY state",
+        (broadcast_id,),
+    )
+    found = {row["state"]: int(row["n"]) for row in await cursor.fetchall()}
+    return {state: found.get(state, 0) for state in ("queued", "sending", *SETTLED)}
+
+
+async def audience(
+    tx: aiosqlite.Connection, panel_id: int, statuses: Sequence[str]
+) -> tuple[list[int], int]:
+    """Volunteers on the panel with one of `statuses`, in sign-up order: those the bot can
+    reach, and how many blocked it."""
+    marks = ", ".join("?" for _ in statuses)
+    cursor = await tx.execute(
+        "SELECT v.id, v.unreachable FROM applications a JOIN volunteers v ON v.id = a.volunteer_id "
+        f"WHERE a.panel_id = ? AND a.status IN ({marks}) ORDER BY a.submitted_at, a.id",
+        (panel_id, *statuses),
+    )
+    reachable: list[int] = []
+    unreachable = 0
+    for row in await cursor.fetchall():
+        if row["unreachable"]:
+            unreachable += 1
+        else:
+            reachable.append(int(row["id"]))
+    return reachable, unreachable

@@ -1,0 +1,53 @@
+"""News for coordinators about what volunteers did, held so a burst goes as one digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.timeutil import from_db, to_db
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    kind: str  # signup, withdrawn, needs, availability
+    panel_id: int | None
+    volunteer_id: int
+    created_at: datetime
+
+
+async def add(
+    tx: aiosqlite.Connection, kind: str, panel_id: int | None, volunteer_id: int, now: datetime
+) -> None:
+    await tx.execute(
+        "INSERT INTO coordinator_outbox (kind, panel_id, volunteer_id, created_at) "
+        "VALUES (?, ?, ?, ?)",
+        (kind, panel_id, volunteer_id, to_db(now)),
+    )
+
+
+async def unsent(tx: aiosqlite.Connection) -> list[Item]:
+    cursor = await tx.execute("SELECT * FROM coordinator_outbox WHERE sent_at IS NULL ORDER BY id")
+    return [
+        Item(
+            row["id"], row["kind"], row["panel_id"], row["volunteer_id"], from_db(row["created_at"])
+        )
+        for row in await cursor.fetchall()
+    ]
+
+
+async def sent_since(tx: aiosqlite.Connection, since: datetime) -> int:
+    cursor = await tx.execute(
+        "SELECT count(*) AS n FROM coordinator_outbox WHERE sent_at > ?", (to_db(since),)
+    )
+    row = await cursor.fetchone()
+    return 0 if row is None else int(row["n"])
+
+
+async def mark_sent(tx: aiosqlite.Connection, ids: list[int], now: datetime) -> None:
+    await tx.executemany(
+        "UPDATE coordinator_outbox SET sent_at = ? WHERE id = ?", [(to_db(now), i) for i in ids]
+    )

@@ -1,0 +1,93 @@
+"""Replies to reminders ("I'll be there", "I can't make it") and places offered to reserves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.timeutil import to_db
+
+
+@dataclass(frozen=True)
+class PlaceOffer:
+    id: int
+    session_id: int
+    application_id: int
+    status: str
+
+
+async def set_reply(
+    tx: aiosqlite.Connection,
+    application_id: int,
+    session_id: int,
+    version: int,
+    answer: str,
+    now: datetime,
+) -> None:
+    await tx.execute(
+        "INSERT INTO session_replies (application_id, session_id, version, answer, answered_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (application_id, session_id) DO UPDATE SET "
+        "version = excluded.version, answer = excluded.answer, "
+        "answered_at = excluded.answered_at",
+        (application_id, session_id, version, answer, to_db(now)),
+    )
+
+
+async def replies_for_panel(
+    tx: aiosqlite.Connection, panel_id: int
+) -> dict[tuple[int, int], tuple[int, str]]:
+    """(application id, session id) -> (version answered, answer)."""
+    cursor = await tx.execute(
+        "SELECT r.application_id, r.session_id, r.version, r.answer FROM session_replies r "
+        "JOIN sessions s ON s.id = r.session_id WHERE s.panel_id = ?",
+        (panel_id,),
+    )
+    return {
+        (r["application_id"], r["session_id"]): (r["version"], r["answer"])
+        for r in await cursor.fetchall()
+    }
+
+
+def _offer(row: aiosqlite.Row) -> PlaceOffer:
+    return PlaceOffer(row["id"], row["session_id"], row["application_id"], row["status"])
+
+
+async def get_offer(tx: aiosqlite.Connection, offer_id: int) -> PlaceOffer | None:
+    cursor = await tx.execute("SELECT * FROM place_offers WHERE id = ?", (offer_id,))
+    row = await cursor.fetchone()
+    return None if row is None else _offer(row)
+
+
+async def offers_for_session(tx: aiosqlite.Connection, session_id: int) -> list[PlaceOffer]:
+    cursor = await tx.execute(
+        "SELECT * FROM place_offers WHERE session_id = ? ORDER BY id", (session_id,)
+    )
+    return [_offer(r) for r in await cursor.fetchall()]
+
+
+async def open_offers(tx: aiosqlite.Connection, panel_id: int) -> list[PlaceOffer]:
+    cursor = await tx.execute(
+        "SELECT o.* FROM place_offers o JOIN sessions s ON s.id = o.session_id "
+        "WHERE s.panel_id = ? AND o.status = 'offered' ORDER BY o.id",
+        (panel_id,),
+    )
+    return [_offer(r) for r in await cursor.fetchall()]
+
+
+async def add_offer(
+    tx: aiosqlite.Connection, session_id: int, application_id: int, now: datetime
+) -> int:
+    cursor = await tx.execute(
+        "INSERT INTO place_offers (session_id, application_id, created_at) VALUES (?, ?, ?)",
+        (session_id, application_id, to_db(now)),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+async def answer_offer(tx: aiosqlite.Connection, offer_id: int, status: str, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE place_offers SET status = ?, answered_at = ? WHERE id = ?",
+        (status, to_db(now), offer_id),
+    )

@@ -1,0 +1,119 @@
+"""The end of a panel: scoring finished, the award and when it may be announced, feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.timeutil import from_db, from_db_optional, to_db
+
+QUESTIONS = ("information", "support", "time_given", "say_mattered", "again")
+
+
+@dataclass(frozen=True)
+class PanelOutcome:
+    panel_id: int
+    scoring_finished_at: datetime | None
+    awarded_to: str | None
+    announce_at: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    application_id: int
+    panel_id: int
+    invited_at: datetime
+    answers: dict[str, str | None]
+    comment: str | None
+    future_panels: str | None
+
+    @property
+    def started(self) -> bool:
+        return any(self.answers.values()) or self.comment is not None or bool(self.future_panels)
+
+
+async def get(tx: aiosqlite.Connection, panel_id: int) -> PanelOutcome:
+    cursor = await tx.execute("SELECT * FROM outcomes WHERE panel_id = ?", (panel_id,))
+    row = await cursor.fetchone()
+    if row is None:
+        return PanelOutcome(panel_id, None, None, None, None)
+    return PanelOutcome(
+        panel_id=panel_id,
+        scoring_finished_at=from_db_optional(row["scoring_finished_at"]),
+        awarded_to=row["awarded_to"],
+        announce_at=from_db_optional(row["announce_at"]),
+        note=row["note"],
+    )
+
+
+async def finish_scoring(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None:
+    await tx.execute(
+        "INSERT INTO outcomes (panel_id, scoring_finished_at) VALUES (?, ?) "
+        "ON CONFLICT (panel_id) DO UPDATE SET "
+        "scoring_finished_at = COALESCE(scoring_finished_at, excluded.scoring_finished_at)",
+        (panel_id, to_db(now)),
+    )
+
+
+async def record_award(
+    tx: aiosqlite.Connection,
+    panel_id: int,
+    *,
+    awarded_to: str,
+    announce_at: datetime,
+    note: str | None,
+    now: datetime,
+) -> None:
+    await tx.execute(
+        "UPDATE outcomes SET awarded_to = ?, announce_at = ?, note = ?, award_recorded_at = ? "
+        "WHERE panel_id = ?",
+        (awarded_to, to_db(announce_at), note, to_db(now), panel_id),
+    )
+
+
+def _feedback(row: aiosqlite.Row) -> Feedback:
+    return Feedback(
+        application_id=row["application_id"],
+        panel_id=row["panel_id"],
+        invited_at=from_db(row["invited_at"]),
+        answers={question: row[question] for question in QUESTIONS},
+        comment=row["comment"],
+        future_panels=row["future_panels"],
+    )
+
+
+async def invite(
+    tx: aiosqlite.Connection, application_id: int, panel_id: int, now: datetime
+) -> None:
+    await tx.execute(
+        "INSERT OR IGNORE INTO feedback (application_id, panel_id, invited_at) VALUES (?, ?, ?)",
+        (application_id, panel_id, to_db(now)),
+    )
+
+
+async def feedback(tx: aiosqlite.Connection, application_id: int) -> Feedback | None:
+    cursor = await tx.execute("SELECT * FROM feedback WHERE application_id = ?", (application_id,))
+    row = await cursor.fetchone()
+    return None if row is None else _feedback(row)
+
+
+async def feedback_for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Feedback]:
+    cursor = await tx.execute(
+        "SELECT * FROM feedback WHERE panel_id = ? ORDER BY invited_at, application_id",
+        (panel_id,),
+    )
+    return [_feedback(r) for r in await cursor.fetchall()]
+
+
+async def answer(
+    tx: aiosqlite.Connection, application_id: int, field: str, value: str, now: datetime
+) -> None:
+    if field not in (*QUESTIONS, "comment", "future_panels"):
+        raise ValueError(f"not a feedback field: {field}")
+    await tx.execute(
+        f"UPDATE feedback SET {field} = ?, updated_at = ? WHERE application_id = ?",
+        (value, to_db(now), application_id),
+    )

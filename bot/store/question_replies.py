@@ -1,0 +1,74 @@
+"""The thread of each question: what volunteers asked and what coordinators answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import aiosqlite
+
+from bot.timeutil import from_db, to_db
+
+
+@dataclass(frozen=True)
+class Answer:
+    coordinator_id: int
+    text: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    panel_id: int | None
+    volunteer_id: int
+    text: str
+    asked_at: datetime
+    answers: tuple[Answer, ...] = field(default=())
+
+
+async def _answers(tx: aiosqlite.Connection, question_id: int) -> tuple[Answer, ...]:
+    cursor = await tx.execute(
+        "SELECT coordinator_id, text, sent_at FROM question_replies WHERE question_id = ? "
+        "ORDER BY id",
+        (question_id,),
+    )
+    return tuple(
+        Answer(row["coordinator_id"], row["text"], from_db(row["sent_at"]))
+        for row in await cursor.fetchall()
+    )
+
+
+async def _question(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Question:
+    return Question(
+        row["id"],
+        row["panel_id"],
+        row["volunteer_id"],
+        row["text"],
+        from_db(row["asked_at"]),
+        await _answers(tx, row["id"]),
+    )
+
+
+async def get(tx: aiosqlite.Connection, question_id: int) -> Question | None:
+    cursor = await tx.execute("SELECT * FROM questions WHERE id = ?", (question_id,))
+    row = await cursor.fetchone()
+    return None if row is None else await _question(tx, row)
+
+
+async def recent(tx: aiosqlite.Connection, limit: int) -> list[Question]:
+    """The newest questions, oldest of them first."""
+    cursor = await tx.execute(
+        "SELECT * FROM (SELECT * FROM questions ORDER BY id DESC LIMIT ?) ORDER BY id", (limit,)
+    )
+    return [await _question(tx, row) for row in await cursor.fetchall()]
+
+
+async def add_answer(
+    tx: aiosqlite.Connection, question_id: int, coordinator_id: int, text: str, now: datetime
+) -> None:
+    await tx.execute(
+        "INSERT INTO question_replies (question_id, coordinator_id, text, sent_at) "
+        "VALUES (?, ?, ?, ?)",
+        (question_id, coordinator_id, text, to_db(now)),
+    )

@@ -1,0 +1,166 @@
+"""The coordinator's side of the chat, their command menu, background broadcasts, and the
+periodic check for news and for session changes from a re-imported panel file.
+
+`install` runs before the volunteer handlers: PTB takes the first matching handler in a
+group, and the volunteer handlers take every command and every button. A person who is not
+a coordinator gets exactly the volunteer's answer (unknown command, stale button).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.services import news, session_changes
+from bot.services.broadcast_delivery import BroadcastRunner
+from bot.services.context import AppContext, Person
+from bot.services.coordinator import COMMANDS, CoordinatorService
+from bot.services.replies import Notice, Outcome
+from bot.services.rights import coordinator_ids
+from bot.services.volunteer import VolunteerService
+from bot.telegram import router, scheduler_handlers
+from bot.telegram.sender import deliver
+from bot.telegram.transport import BotTransport
+from bot.telegram.volunteer_handlers import person_of
+from messages import label
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+Context = ContextTypes.DEFAULT_TYPE
+CHECK_EVERY_SECONDS = 60
+
+
+def coordinator_commands() -> list[BotCommand]:
+    ours = [BotCommand(name, label(f"coord_command.{name}")) for name in COMMANDS]
+    return ours + [
+        BotCommand(name, label(f"command.{name}"))
+        for name in scheduler_handlers.COORDINATOR_COMMANDS
+    ]
+
+
+def runner_of(application: AnyApplication) -> BroadcastRunner:
+    runner = application.bot_data["broadcasts"]
+    assert isinstance(runner, BroadcastRunner)
+    return runner
+
+
+async def send_notices(application: AnyApplication, notices: list[Notice]) -> None:
+    if notices:
+        await deliver(application.bot, 0, Outcome(notices=notices))
+
+
+async def check_news(application: AnyApplication) -> None:
+    """Send news that has waited long enough, and show coordinators file changes."""
+    ctx: AppContext = application.bot_data["ctx"]
+    async with ctx.db.transaction() as tx:
+        now = ctx.clock.now()
+        notices = await news.flush(tx, ctx.settings, now)
+        notices += await session_changes.announce_pending(tx, ctx.settings, now)
+    await send_notices(application, notices)
+
+
+async def set_menus(application: AnyApplication) -> None:
+    """Each coordinator's own command menu. Those added with `panelbot coordinator add`
+    get theirs at the bot's next start (their rights apply at once)."""
+    ctx: AppContext = application.bot_data["ctx"]
+    async with ctx.db.transaction() as tx:
+        chats = await coordinator_ids(tx, ctx.settings)
+    menu = coordinator_commands()
+    for chat_id in chats:
+        try:
+            await application.bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id))
+        except TelegramError as error:
+            # Usually a coordinator who has not opened a chat with the bot yet.
+            log.warning("no command menu for coordinator %s: %s", chat_id, error)
+
+
+def install(application: AnyApplication, ctx: AppContext, volunteer: VolunteerService) -> None:
+    runner = BroadcastRunner(ctx, BotTransport(application.bot))
+    service = CoordinatorService(ctx, start_broadcast=runner.start)
+    application.bot_data["broadcasts"] = runner
+    _register(application, service, volunteer, ctx)
+    if application.job_queue is not None:
+
+        async def periodic(context: Context) -> None:
+            await check_news(application)
+
+        application.job_queue.run_repeating(
+            periodic, interval=CHECK_EVERY_SECONDS, first=CHECK_EVERY_SECONDS
+        )
+    started, stopped = application.post_init, application.post_stop
+
+    async def post_init(app: AnyApplication) -> None:
+        if started is not None:
+            await started(app)
+        await set_menus(app)
+        await runner.resume()
+        await check_news(app)
+
+    async def post_stop(app: AnyApplication) -> None:
+        # Before the HTTP client closes; the ledger lets the next start carry on.
+        await runner.stop()
+        if stopped is not None:
+            await stopped(app)
+
+    application.post_init = post_init
+    application.post_stop = post_stop
+
+
+def _register(
+    application: AnyApplication,
+    service: CoordinatorService,
+    volunteer: VolunteerService,
+    ctx: AppContext,
+) -> None:
+    shared: dict[str, Callable[[Person], Awaitable[Outcome]]] = {
+        "needs": volunteer.needs,
+        "availability": volunteer.availability,
+        "help": volunteer.help,
+        "cancel": volunteer.cancel,
+    }
+
+    def command(name: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+        otherwise = shared.get(name, volunteer.unknown_command)
+
+        async def handle(update: Update, context: Context) -> None:
+            person = person_of(update)
+            outcome = await service.command(person, name, context.args or [])
+            if outcome is None:
+                outcome = await otherwise(person)
+            await deliver(update.get_bot(), person.chat_id, outcome)
+
+        return handle
+
+    async def pressed(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        person = person_of(update)
+        message_id = query.message.message_id if query.message else None
+        outcome = await service.button(person, query.data or "", message_id)
+        if outcome is None:  # not a coordinator: the answer anyone gets for a dead button
+            outcome = await volunteer.button(person, "")
+        await deliver(update.get_bot(), person.chat_id, outcome, pressed_message_id=message_id)
+
+    async def reconfirmed(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        person = person_of(update)
+        outcome = await session_changes.reconfirm(ctx, person, query.data or "")
+        await deliver(update.get_bot(), person.chat_id, outcome)
+
+    new_messages = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    for name in COMMANDS:
+        application.add_handler(CommandHandler(name, command(name), filters=new_messages))
+    application.add_handler(CallbackQueryHandler(pressed, pattern=r"^k:"))
+    application.add_handler(
+        CallbackQueryHandler(reconfirmed, pattern=rf"^{session_changes.PREFIX}:")
+    )
+    router.register(application, [service.text], volunteer.text)

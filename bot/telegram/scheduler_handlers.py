@@ -1,0 +1,74 @@
+"""Coordinators' /attendance, /outcome and /feedback, and the buttons on scheduled messages.
+
+Registered before the volunteer handlers: their button handler takes every callback, and
+their unknown-command handler every other command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.services.attendance import AttendanceService
+from bot.services.context import AppContext, Person
+from bot.services.feedback import FeedbackService
+from bot.services.panel_outcome import OutcomeService
+from bot.services.reminder_replies import ReminderReplyService
+from bot.services.replies import Outcome
+from bot.telegram.sender import deliver
+from bot.telegram.volunteer_handlers import person_of
+from scheduler.runner import SchedulerRunner
+
+Context = ContextTypes.DEFAULT_TYPE
+COORDINATOR_COMMANDS = ("attendance", "outcome", "feedback")
+BUTTON_PREFIXES = ("r", "att", "out", "fb")
+
+
+def register(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    ctx: AppContext,
+    runner: SchedulerRunner,
+) -> None:
+    buttons: dict[str, Callable[[Person, str], Awaitable[Outcome]]] = {
+        "r": ReminderReplyService(ctx).button,
+        "att": AttendanceService(ctx).button,
+        "out": OutcomeService(ctx).button,
+        "fb": FeedbackService(ctx).button,
+    }
+    commands: dict[str, Callable[[Person, str], Awaitable[Outcome]]] = {
+        "attendance": AttendanceService(ctx).command,
+        "outcome": OutcomeService(ctx).command,
+        "feedback": FeedbackService(ctx).summary,
+    }
+
+    async def pressed(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        data = query.data or ""
+        person = person_of(update)
+        outcome = await buttons[data.partition(":")[0]](person, data)
+        message_id = query.message.message_id if query.message else None
+        await deliver(update.get_bot(), person.chat_id, outcome, pressed_message_id=message_id)
+        # Whatever changed (a place taken, attendance saved, an award) may now be due.
+        runner.poke()
+
+    def command(
+        call: Callable[[Person, str], Awaitable[Outcome]],
+    ) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+        async def handle(update: Update, context: Context) -> None:
+            person = person_of(update)
+            code = context.args[0] if context.args else ""
+            await deliver(update.get_bot(), person.chat_id, await call(person, code))
+            runner.poke()
+
+        return handle
+
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    for name, call in commands.items():
+        application.add_handler(CommandHandler(name, command(call), filters=private))
+    pattern = rf"^({'|'.join(BUTTON_PREFIXES)}):"
+    application.add_handler(CallbackQueryHandler(pressed, pattern=pattern))

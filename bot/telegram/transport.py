@@ -1,0 +1,76 @@
+"""Broadcast delivery's link to Telegram: send and edit, with Telegram's errors turned into
+the plain ones bot/services/broadcast_delivery.py understands. No retries here: the
+delivery loop decides, so that it can pace and count them."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.services.broadcast_delivery import Blocked, NetworkTrouble, RetryLater, Undeliverable
+from bot.services.replies import Reply
+from bot.telegram.sender import NO_PREVIEW, keyboard
+
+T = TypeVar("T")
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB warns that retry_after becomes a timedelta; we take either.
+        warnings.simplefilter("ignore")
+        wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+async def _mapped(call: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return await call()
+    except RetryAfter as error:
+        raise RetryLater(_seconds(error)) from None
+    except Forbidden:
+        raise Blocked() from None
+    except BadRequest as error:
+        raise Undeliverable(str(error)) from None
+    except NetworkError as error:  # also timeouts and 5xx answers
+        raise NetworkTrouble(type(error).__name__) from None
+    except TelegramError as error:
+        raise Undeliverable(str(error)) from None
+
+
+class BotTransport:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, reply: Reply) -> int:
+        sent = await _mapped(
+            lambda: self.bot.send_message(
+                chat_id,
+                reply.text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=keyboard(reply.buttons),
+            )
+        )
+        return sent.message_id
+
+    async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None:
+        try:
+            await _mapped(
+                lambda: self.bot.edit_message_text(
+                    reply.text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(reply.buttons),
+                    link_preview_options=NO_PREVIEW,
+                )
+            )
+        except Undeliverable as error:
+            if "not modified" not in str(error).lower():
+                raise

@@ -1,0 +1,153 @@
+"""What each scheduled message says: the record in, a Reply out. All words are templates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.model import Application, Panel, Session, Volunteer
+from bot.needs import NEED_CODES
+from bot.services import views
+from bot.services.calendar_files import sessions_ics_document
+from bot.services.replies import Button, Reply, rows
+from bot.store.attendance import Mark
+from bot.store.outcomes import PanelOutcome
+from messages import label, render
+
+# Needs that still apply when the session is at home, or only online.
+AT_HOME_NEEDS = frozenset({"large_print"})
+ONLINE_NEEDS = frozenset({"large_print", "bsl", "breaks", "late_start"})
+
+
+def arranged_needs(volunteer: Volunteer, session: Session) -> list[str]:
+    """The person's recorded needs that apply to this session, in the usual order."""
+    if volunteer.needs_consented_at is None:
+        return []
+    relevant: frozenset[str] | None = None
+    if session.kind == "evaluation_window":
+        relevant = AT_HOME_NEEDS
+    elif session.venue is None:
+        relevant = ONLINE_NEEDS
+    return [
+        code
+        for code in NEED_CODES
+        if code in volunteer.needs and (relevant is None or code in relevant)
+    ]
+
+
+def _days_away(session: Session, tz: Any, now: datetime) -> int:
+    return (session.starts_at.astimezone(tz).date() - now.astimezone(tz).date()).days
+
+
+def _base(panel: Panel, volunteer: Volunteer) -> dict[str, Any]:
+    return {"panel": views.panel_view(panel), "spec": panel.spec, "name": volunteer.name}
+
+
+def reminder(
+    panel: Panel,
+    session: Session,
+    application: Application,
+    volunteer: Volunteer,
+    now: datetime,
+    *,
+    late: bool,
+) -> Reply:
+    at_home = session.kind == "evaluation_window"
+    data = f"{application.id}:{session.id}:{session.version}"
+    suffix = "_home" if at_home else ""
+    return Reply(
+        render(
+            "scheduler/reminder",
+            **_base(panel, volunteer),
+            session=views.session_view(session, panel.timezone),
+            days_away=_days_away(session, panel.timezone, now),
+            late=late,
+            at_home=at_home,
+            needs=arranged_needs(volunteer, session),
+        ),
+        rows(
+            Button(label(f"reminder.yes{suffix}"), f"r:yes:{data}"),
+            Button(label(f"reminder.no{suffix}"), f"r:no:{data}"),
+        ),
+    )
+
+
+def calendar(panel: Panel, sessions: list[Session], volunteer: Volunteer, now: datetime) -> Reply:
+    document = sessions_ics_document(sessions, panel, now)
+    return Reply(
+        render(
+            "scheduler/calendar",
+            **_base(panel, volunteer),
+            sessions=[views.session_view(s, panel.timezone) for s in sessions],
+        ),
+        document=document,
+    )
+
+
+def place_offer(
+    panel: Panel, session: Session, offer_id: int, volunteer: Volunteer, now: datetime
+) -> Reply:
+    return Reply(
+        render(
+            "scheduler/place_offer",
+            **_base(panel, volunteer),
+            session=views.session_view(session, panel.timezone),
+        ),
+        rows(
+            Button(label("offer.take"), f"r:take:{offer_id}"),
+            Button(label("offer.pass"), f"r:pass:{offer_id}"),
+        ),
+    )
+
+
+def scoring_thanks(panel: Panel, volunteer: Volunteer, now: datetime) -> Reply:
+    return Reply(render("scheduler/scoring_thanks", **_base(panel, volunteer)))
+
+
+def award_news(panel: Panel, outcome: PanelOutcome, volunteer: Volunteer, now: datetime) -> Reply:
+    return Reply(
+        render(
+            "scheduler/award_news",
+            **_base(panel, volunteer),
+            awarded_to=outcome.awarded_to,
+            note=outcome.note,
+        )
+    )
+
+
+def attendance_thanks(
+    panel: Panel,
+    session: Session,
+    mark: Mark,
+    application: Application,
+    volunteer: Volunteer,
+    now: datetime,
+) -> Reply:
+    paid = application.payment != "unpaid" and panel.spec.payment.rate_pence_per_hour > 0
+    return Reply(
+        render(
+            "scheduler/attendance_thanks",
+            **_base(panel, volunteer),
+            session=views.session_view(session, panel.timezone),
+            paid=paid,
+            amount_pence=mark.amount_pence or 0,
+            hours=mark.hours,
+            payment=panel.spec.payment,
+            contact=panel.spec.contact,
+        )
+    )
+
+
+def retention_warning(panel: Panel, due: datetime, counts: dict[str, int]) -> Reply:
+    return Reply(
+        render(
+            "scheduler/retention_warning",
+            panel=views.panel_view(panel),
+            due=due.astimezone(panel.timezone),
+            **counts,
+        )
+    )
+
+
+def retention_done(panel: Panel, counts: dict[str, int]) -> Reply:
+    return Reply(render("scheduler/retention_done", panel=views.panel_view(panel), **counts))

@@ -1,0 +1,551 @@
+"""What is due now: every scheduled message, derived from the database at one moment.
+
+Nothing here sends. `plan` reads the panels, sessions, people and the ledger inside one
+transaction and returns the messages to send now (`SendItem`), the keys to record as
+skipped, and how many are due but held back by quiet hours.
+
+Rules, per panel:
+- Calendar: a confirmed person gets one .ics file with all their coming sessions (urgent,
+  so through quiet hours, when one starts within 24 hours). Changes and cancellations are
+  told by bot/services/session_changes.py, which attaches the updated file
+  (bot/services/change_delivery.py).
+- Reminders: at each offset before each session a confirmed person is expected at, keyed
+  on the session's version, so a changed session gets a fresh set. Never before the
+  person's calendar file, never for a version they said they can't make. A reminder due
+  before the calendar file went out, or before the session last changed, is skipped: that
+  message said it all. After downtime only the latest overdue reminder goes (with "late"
+  wording), and not even that if the next one is due within NEXT_SOON; the others are
+  skipped. See `reminder_send_at` for quiet hours.
+- Outcome: thanks once scoring is finished; award news at or after announce_at, never
+  earlier; feedback with the award or `feedback_delay_days` later; one nudge after
+  NUDGE_AFTER if nothing was answered.
+- Attendance thanks once a coordinator saved who came. Places offered to reserves.
+Only confirmed people get reminders and panel news; nobody who withdrew, was declined or
+was erased gets anything; people who blocked the bot are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.config import QuietHours
+from bot.model import Application, Panel, Session, Volunteer
+from bot.services.calendar_files import calendar_key
+from bot.services.context import AppContext
+from bot.services.feedback import REACHABLE, invite_reply, nudge_reply
+from bot.services.notify import coordinator_chat_ids
+from bot.services.replies import Reply
+from bot.services.retention_dates import deletion_due
+from bot.store import (
+    applications,
+    attendance,
+    ledger,
+    offers,
+    outbox,
+    outcomes,
+    panels,
+    session_versions,
+    volunteers,
+)
+from bot.store.ledger import Entry
+from bot.store.outcomes import Feedback, PanelOutcome
+from bot.store.session_versions import Snapshot
+from scheduler import compose, retention
+from scheduler.timing import (
+    is_urgent_change,
+    ledger_key,
+    next_allowed_send,
+    reminder_status,
+    reminder_times,
+)
+
+NUDGE_AFTER = timedelta(days=7)
+# A late reminder (after downtime) is not sent when the next one is due this soon.
+NEXT_SOON = timedelta(hours=12)
+# When quiet hours would hold a reminder until its session has begun, it goes this long
+# before the quiet hours start instead (the evening before an early session).
+PULL_BACK = timedelta(minutes=30)
+
+AfterSent = Callable[[aiosqlite.Connection, datetime], Awaitable[None]]
+
+
+@dataclass
+class SendItem:
+    kind: str
+    keys: tuple[str, ...]
+    panel_id: int | None
+    chat_id: int
+    reply: Reply
+    volunteer_id: int | None = None
+    after_sent: AfterSent | None = None
+    outbox_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Skip:
+    kind: str
+    key: str
+    panel_id: int | None
+
+
+@dataclass
+class Plan:
+    items: list[SendItem] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    held: int = 0
+
+
+def in_quiet_hours(moment: datetime, quiet: QuietHours, tz: ZoneInfo) -> bool:
+    return quiet.contains(moment.astimezone(tz).time())
+
+
+def reminder_send_at(
+    due: datetime, session_start: datetime, quiet: QuietHours, tz: ZoneInfo
+) -> datetime:
+    """When a reminder may go: its due time moved out of quiet hours.
+
+    If quiet hours would hold it until the session has begun (a 2h reminder for an 8am
+    session), it goes PULL_BACK before those quiet hours began, the evening before, rather
+    than being lost or waking someone at 6am.
+    """
+    moment = next_allowed_send(due, quiet, tz, urgent=False)
+    if moment < session_start:
+        return moment
+    local = due.astimezone(tz)
+    began = local.date()
+    if quiet.start > quiet.end and local.time() < quiet.end:
+        began -= timedelta(days=1)
+    quiet_start = datetime.combine(began, quiet.start).replace(tzinfo=tz)
+    return quiet_start.astimezone(due.tzinfo) - PULL_BACK
+
+
+def expected_at(application: Application, session: Session) -> bool:
+    """Whether a confirmed person is expected at a session, from what they told us."""
+    if application.availability.get(session.id) == "no":
+        return False
+    return not (session.kind == "interview" and application.interviews is False)
+
+
+@dataclass
+class PanelState:
+    panel: Panel
+    sessions: list[Session]
+    snapshots: dict[tuple[int, int], Snapshot]
+    ledger: dict[str, Entry]
+    people: list[tuple[Application, Volunteer]]  # confirmed
+    reachable: dict[int, tuple[Application, Volunteer]]  # by application id
+    replies: dict[tuple[int, int], tuple[int, str]]
+    outcome: PanelOutcome
+    feedback: dict[int, Feedback]
+
+    def sent(self, key: str) -> Entry | None:
+        entry = self.ledger.get(key)
+        return entry if entry is not None and entry.outcome == "sent" else None
+
+
+class Planner:
+    def __init__(self, ctx: AppContext, tx: aiosqlite.Connection, now: datetime) -> None:
+        self.ctx = ctx
+        self.tx = tx
+        self.now = now
+        self.quiet = ctx.settings.quiet_hours
+        self.result = Plan()
+        self._planned: set[str] = set()
+
+    async def plan(self) -> Plan:
+        await self._retention()
+        finished = await retention.finished_panel_ids(self.tx)
+        await self._outbox()
+        for panel in await panels.list_all(self.tx, self.ctx.settings.timezone):
+            if panel.id in finished:
+                continue
+            state = await self._load(panel)
+            self._calendars(state)
+            self._reminders(state)
+            await self._offers(state)
+            self._outcome(state)
+            await self._attendance(state)
+        return self.result
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _due(
+        self,
+        *,
+        kind: str,
+        keys: tuple[str, ...],
+        panel_id: int | None,
+        send_at: datetime,
+        urgent: bool,
+        tz: ZoneInfo,
+        chat_id: int,
+        build: Callable[[], Reply],
+        volunteer_id: int | None = None,
+        after_sent: AfterSent | None = None,
+        outbox_key: str | None = None,
+    ) -> None:
+        if send_at > self.now:
+            return
+        if not urgent and in_quiet_hours(self.now, self.quiet, tz):
+            self.result.held += 1
+            return
+        self._planned.update(keys)
+        self.result.items.append(
+            SendItem(kind, keys, panel_id, chat_id, build(), volunteer_id, after_sent, outbox_key)
+        )
+
+    def _skip(self, kind: str, key: str, panel_id: int | None) -> None:
+        self.result.skipped.append(Skip(kind, key, panel_id))
+
+    async def _load(self, panel: Panel) -> PanelState:
+        tx = self.tx
+        reachable: dict[int, tuple[Application, Volunteer]] = {}
+        for application in await applications.for_panel(tx, panel.id):
+            if application.status not in REACHABLE:
+                continue
+            volunteer = await volunteers.get(tx, application.volunteer_id)
+            if volunteer is not None and not volunteer.unreachable:
+                reachable[application.id] = (application, volunteer)
+        return PanelState(
+            panel=panel,
+            sessions=await panels.sessions(tx, panel.id),
+            snapshots=await session_versions.for_panel(tx, panel.id),
+            ledger=await ledger.for_panel(tx, panel.id),
+            people=[pair for pair in reachable.values() if pair[0].status == "confirmed"],
+            reachable=reachable,
+            replies=await offers.replies_for_panel(tx, panel.id),
+            outcome=await outcomes.get(tx, panel.id),
+            feedback={f.application_id: f for f in await outcomes.feedback_for_panel(tx, panel.id)},
+        )
+
+    # --- calendars and reminders ------------------------------------------------------------
+
+    def _calendars(self, s: PanelState) -> None:
+        panel = s.panel
+        for application, volunteer in s.people:
+            first = [
+                session
+                for session in s.sessions
+                if session.starts_at > self.now
+                and not session.cancelled
+                and expected_at(application, session)
+                and calendar_key(application.id, session.id) not in s.ledger
+            ]
+            if not first:
+                continue
+            self._due(
+                kind="calendar",
+                keys=tuple(calendar_key(application.id, item.id) for item in first),
+                panel_id=panel.id,
+                send_at=self.now,
+                urgent=any(is_urgent_change(item.starts_at, self.now) for item in first),
+                tz=panel.timezone,
+                chat_id=volunteer.chat_id,
+                volunteer_id=volunteer.id,
+                build=partial(compose.calendar, panel, first, volunteer, self.now),
+            )
+
+    def _reminders(self, s: PanelState) -> None:
+        panel, tz = s.panel, s.panel.timezone
+        offsets = panel.spec.reminder_offsets or self.ctx.settings.reminders
+        for application, volunteer in s.people:
+            for session in s.sessions:
+                if session.cancelled or session.starts_at <= self.now:
+                    continue
+                if not expected_at(application, session):
+                    continue
+                if s.replies.get((application.id, session.id)) == (session.version, "not_coming"):
+                    continue
+                calendar = s.sent(calendar_key(application.id, session.id))
+                if calendar is None:
+                    continue
+                changed = s.snapshots.get((session.id, session.version))
+                told_from = (
+                    max(calendar.at, changed.changed_at)
+                    if changed and session.version > 1
+                    else calendar.at
+                )
+                due: list[tuple[datetime, str, bool]] = []
+                upcoming: datetime | None = None
+                for planned in reminder_times(session.starts_at, offsets, tz):
+                    key = ledger_key(
+                        "reminder", application.id, session.id, session.version, planned.offset
+                    )
+                    if key in s.ledger:
+                        continue
+                    send_at = reminder_send_at(planned.due_utc, session.starts_at, self.quiet, tz)
+                    if send_at < told_from:
+                        self._skip("reminder", key, panel.id)
+                        continue
+                    status = reminder_status(self.now, send_at, session.starts_at)
+                    if status in ("due", "late"):
+                        due.append((send_at, key, status == "late"))
+                    elif status == "future" and upcoming is None:
+                        upcoming = send_at
+                if not due:
+                    continue
+                due.sort()
+                send_at, key, late = due[-1]
+                overtaken = late and upcoming is not None and upcoming - self.now <= NEXT_SOON
+                for _, old_key, _ in due if overtaken else due[:-1]:
+                    self._skip("reminder", old_key, panel.id)
+                if overtaken:
+                    continue
+                self._due(
+                    kind="reminder",
+                    keys=(key,),
+                    panel_id=panel.id,
+                    send_at=send_at,
+                    urgent=False,
+                    tz=tz,
+                    chat_id=volunteer.chat_id,
+                    volunteer_id=volunteer.id,
+                    build=partial(
+                        compose.reminder,
+                        panel,
+                        session,
+                        application,
+                        volunteer,
+                        self.now,
+                        late=late,
+                    ),
+                )
+
+    async def _offers(self, s: PanelState) -> None:
+        sessions = {session.id: session for session in s.sessions}
+        for offer in await offers.open_offers(self.tx, s.panel.id):
+            key = ledger_key("offer", offer.id)
+            if key in s.ledger:
+                continue
+            session = sessions[offer.session_id]
+            pair = s.reachable.get(offer.application_id)
+            if (
+                pair is None
+                or pair[0].status != "reserve"
+                or session.cancelled
+                or session.starts_at <= self.now
+            ):
+                await offers.answer_offer(self.tx, offer.id, "lapsed", self.now)
+                continue
+            volunteer = pair[1]
+            self._due(
+                kind="offer",
+                keys=(key,),
+                panel_id=s.panel.id,
+                send_at=self.now,
+                urgent=is_urgent_change(session.starts_at, self.now),
+                tz=s.panel.timezone,
+                chat_id=volunteer.chat_id,
+                volunteer_id=volunteer.id,
+                build=partial(compose.place_offer, s.panel, session, offer.id, volunteer, self.now),
+            )
+
+    # --- after the sessions ----------------------------------------------------------------
+
+    def _outcome(self, s: PanelState) -> None:
+        panel, outcome = s.panel, s.outcome
+        for application, volunteer in s.people:
+            if outcome.scoring_finished_at is not None:
+                self._to_person(
+                    s, "thanks", volunteer, outcome.scoring_finished_at,
+                    partial(compose.scoring_thanks, panel, volunteer, self.now),
+                    ledger_key("thanks", application.id),
+                )  # fmt: skip
+            if outcome.announce_at is None or outcome.awarded_to is None:
+                continue
+            award = ledger_key("award", application.id)
+            self._to_person(
+                s, "award", volunteer, outcome.announce_at,
+                partial(compose.award_news, panel, outcome, volunteer, self.now), award,
+            )  # fmt: skip
+            if not (s.sent(award) or award in self._planned):
+                continue
+            invite = ledger_key("feedback", application.id)
+            if invite not in s.ledger:
+                self._to_person(
+                    s, "feedback", volunteer,
+                    outcome.announce_at + timedelta(days=panel.spec.feedback_delay_days),
+                    partial(invite_reply, panel, application.id, volunteer.name), invite,
+                    after_sent=partial(_invited, application.id, panel.id),
+                )  # fmt: skip
+                continue
+            feedback = s.feedback.get(application.id)
+            if feedback is not None and not feedback.started:
+                self._to_person(
+                    s, "nudge", volunteer, feedback.invited_at + NUDGE_AFTER,
+                    partial(nudge_reply, panel, application.id, volunteer.name),
+                    ledger_key("feedback_nudge", application.id),
+                )  # fmt: skip
+
+    def _to_person(
+        self,
+        s: PanelState,
+        kind: str,
+        volunteer: Volunteer,
+        send_at: datetime,
+        build: Callable[[], Reply],
+        key: str,
+        *,
+        after_sent: AfterSent | None = None,
+    ) -> None:
+        """A panel message to one person, not urgent, unless it was sent or skipped before."""
+        if key in s.ledger:
+            return
+        self._due(
+            kind=kind,
+            keys=(key,),
+            panel_id=s.panel.id,
+            send_at=send_at,
+            urgent=False,
+            tz=s.panel.timezone,
+            chat_id=volunteer.chat_id,
+            build=build,
+            volunteer_id=volunteer.id,
+            after_sent=after_sent,
+        )
+
+    async def _attendance(self, s: PanelState) -> None:
+        sessions = {session.id: session for session in s.sessions}
+        for mark in await attendance.for_panel(self.tx, s.panel.id):
+            if not mark.attended or mark.saved_at is None:
+                continue
+            key = ledger_key("attended", mark.application_id, mark.session_id)
+            pair = s.reachable.get(mark.application_id)
+            if key in s.ledger or pair is None:
+                continue
+            application, volunteer = pair
+            session = sessions[mark.session_id]
+            self._due(
+                kind="attended",
+                keys=(key,),
+                panel_id=s.panel.id,
+                send_at=mark.saved_at,
+                urgent=False,
+                tz=s.panel.timezone,
+                chat_id=volunteer.chat_id,
+                volunteer_id=volunteer.id,
+                build=partial(
+                    compose.attendance_thanks,
+                    s.panel,
+                    session,
+                    mark,
+                    application,
+                    volunteer,
+                    self.now,
+                ),
+            )
+
+    # --- notices queued by use cases, and retention ----------------------------------------
+
+    async def _outbox(self) -> None:
+        tz_default = self.ctx.settings.timezone
+        for item in await outbox.due(self.tx, self.now):
+            if await ledger.get(self.tx, item.key) is not None:
+                await outbox.remove(self.tx, item.key)
+                continue
+            if item.application_id is not None:
+                application = await applications.get(self.tx, item.application_id)
+                if application is None or application.status not in REACHABLE:
+                    await outbox.remove(self.tx, item.key)
+                    self._skip("outbox", item.key, item.panel_id)
+                    continue
+            panel = (
+                None
+                if item.panel_id is None
+                else await panels.get(self.tx, item.panel_id, tz_default)
+            )
+            self._due(
+                kind="outbox",
+                keys=(item.key,),
+                panel_id=item.panel_id,
+                send_at=item.not_before,
+                urgent=item.urgent,
+                tz=panel.timezone if panel else tz_default,
+                chat_id=item.chat_id,
+                volunteer_id=item.volunteer_id,
+                build=partial(_same, item.reply),
+                outbox_key=item.key,
+            )
+
+    async def _retention(self) -> None:
+        tx, settings = self.tx, self.ctx.settings
+        coordinators = await coordinator_chat_ids(tx, settings)
+        for panel_id, closed_at in await retention.closed_panels(tx):
+            panel = await panels.get(tx, panel_id, settings.timezone)
+            assert panel is not None
+            run = await retention.run_for(tx, panel_id, deletion_due(panel, closed_at, settings))
+            if self.now < run.warn_from:
+                continue
+            if run.warned_at is None and not coordinators:
+                await retention.mark_warned(tx, panel_id, self.now)
+                continue
+            if run.warned_at is None:
+                counts = await retention.counts(tx, panel_id)
+                deletes_on = max(run.due_at, self.now + retention.WARN_BEFORE)
+                await self._tell_coordinators(
+                    coordinators,
+                    "retention_warning",
+                    panel,
+                    run.warn_from,
+                    partial(compose.retention_warning, panel, deletes_on, counts),
+                    after_sent=partial(_mark_warned, panel_id),
+                )
+                continue
+            if run.ran_at is None:
+                delete_from = run.delete_from
+                if delete_from is None or self.now < delete_from:
+                    continue
+                await retention.delete(tx, panel_id, self.now)
+            done = await retention.recorded(tx, panel_id)
+            await self._tell_coordinators(
+                coordinators,
+                "retention_done",
+                panel,
+                run.ran_at or self.now,
+                partial(compose.retention_done, panel, done),
+            )
+
+    async def _tell_coordinators(
+        self,
+        coordinators: list[int],
+        kind: str,
+        panel: Panel,
+        send_at: datetime,
+        build: Callable[[], Reply],
+        after_sent: AfterSent | None = None,
+    ) -> None:
+        for chat_id in coordinators:
+            key = ledger_key(kind, panel.id, chat_id)
+            if await ledger.get(self.tx, key) is not None:
+                continue
+            self._due(
+                kind=kind,
+                keys=(key,),
+                panel_id=panel.id,
+                send_at=send_at,
+                urgent=False,
+                tz=panel.timezone,
+                chat_id=chat_id,
+                build=build,
+                after_sent=after_sent,
+            )
+
+
+def _same(reply: Reply) -> Reply:
+    return reply
+
+
+async def _invited(
+    application_id: int, panel_id: int, tx: aiosqlite.Connection, now: datetime
+) -> None:
+    await outcomes.invite(tx, application_id, panel_id, now)
+
+
+async def _mark_warned(panel_id: int, tx: aiosqlite.Connection, now: datetime) -> None:
+    await retention.mark_warned(tx, panel_id, now)

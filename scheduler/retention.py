@@ -1,0 +1,159 @@
+"""Deleting a panel's personal data a set time after it closes.
+
+Due `retention_months` (the panel file's, else PANELBOT_RETENTION) calendar months after the
+panel closed, in the panel's time zone. Coordinators are told a week before; the deletion
+waits until a full week after that warning, so a warning sent late (after downtime) still
+gives them a week to export what they need. What was deleted is recorded as counts only.
+
+Deleted: the panel's applications with their availability, conflicts, attendance, feedback,
+replies and offers; questions asked about the panel; journeys and queued notices for it.
+A person left with no other panel is deleted too, unless they asked to hear about future
+panels: then only their name, contact and that wish are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.timeutil import from_db, from_db_optional, to_db
+
+WARN_BEFORE = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class RetentionRun:
+    panel_id: int
+    due_at: datetime
+    warned_at: datetime | None
+    ran_at: datetime | None
+
+    @property
+    def warn_from(self) -> datetime:
+        return self.due_at - WARN_BEFORE
+
+    @property
+    def delete_from(self) -> datetime | None:
+        """When deletion may run: due, and a full week after the warning went out."""
+        if self.warned_at is None:
+            return None
+        return max(self.due_at, self.warned_at + WARN_BEFORE)
+
+
+async def closed_panels(tx: aiosqlite.Connection) -> list[tuple[int, datetime]]:
+    cursor = await tx.execute(
+        "SELECT id, closed_at FROM panels WHERE stage = 'closed' AND closed_at IS NOT NULL"
+    )
+    return [(row["id"], from_db(row["closed_at"])) for row in await cursor.fetchall()]
+
+
+async def run_for(tx: aiosqlite.Connection, panel_id: int, due_at: datetime) -> RetentionRun:
+    """The panel's retention record, created with its due date the first time it is seen."""
+    await tx.execute(
+        "INSERT OR IGNORE INTO retention_runs (panel_id, due_at) VALUES (?, ?)",
+        (panel_id, to_db(due_at)),
+    )
+    cursor = await tx.execute("SELECT * FROM retention_runs WHERE panel_id = ?", (panel_id,))
+    row = await cursor.fetchone()
+    assert row is not None
+    return RetentionRun(
+        panel_id,
+        from_db(row["due_at"]),
+        from_db_optional(row["warned_at"]),
+        from_db_optional(row["ran_at"]),
+    )
+
+
+async def finished_panel_ids(tx: aiosqlite.Connection) -> set[int]:
+    cursor = await tx.execute("SELECT panel_id FROM retention_runs WHERE ran_at IS NOT NULL")
+    return {row["panel_id"] for row in await cursor.fetchall()}
+
+
+async def mark_warned(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE retention_runs SET warned_at = COALESCE(warned_at, ?) WHERE panel_id = ?",
+        (to_db(now), panel_id),
+    )
+
+
+async def _people(tx: aiosqlite.Connection, panel_id: int) -> list[tuple[int, int, bool]]:
+    """(volunteer id, their other applications, wants future panels) for the panel's people."""
+    cursor = await tx.execute(
+        "SELECT v.id, v.future_panels, (SELECT count(*) FROM applications o "
+        "WHERE o.volunteer_id = v.id AND o.panel_id != ?) AS others "
+        "FROM volunteers v JOIN applications a ON a.volunteer_id = v.id WHERE a.panel_id = ?",
+        (panel_id, panel_id),
+    )
+    return [(r["id"], r["others"], bool(r["future_panels"])) for r in await cursor.fetchall()]
+
+
+async def counts(tx: aiosqlite.Connection, panel_id: int) -> dict[str, int]:
+    """What a deletion would do now: for the warning, and recorded when it runs."""
+    people = await _people(tx, panel_id)
+    return {
+        "applications": len(people),
+        "deleted": sum(1 for _, others, future in people if not others and not future),
+        "kept_future": sum(1 for _, others, future in people if not others and future),
+        "kept_other": sum(1 for _, others, _ in people if others),
+    }
+
+
+async def delete(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None:
+    result = await counts(tx, panel_id)
+    people = await _people(tx, panel_id)
+    await tx.execute("DELETE FROM applications WHERE panel_id = ?", (panel_id,))
+    await tx.execute("DELETE FROM questions WHERE panel_id = ?", (panel_id,))
+    await tx.execute("DELETE FROM journeys WHERE panel_id = ?", (panel_id,))
+    await tx.execute("DELETE FROM outbox WHERE panel_id = ?", (panel_id,))
+    for volunteer_id, others, future in people:
+        if others:
+            continue  # still on another panel, which needs what they told us
+        if future:
+            await tx.execute("DELETE FROM needs WHERE volunteer_id = ?", (volunteer_id,))
+            await tx.execute("DELETE FROM questions WHERE volunteer_id = ?", (volunteer_id,))
+            await tx.execute(
+                "UPDATE volunteers SET role = NULL, needs_note = NULL, needs_consented_at = NULL "
+                "WHERE id = ?",
+                (volunteer_id,),
+            )
+            continue
+        await tx.execute(
+            "DELETE FROM journeys WHERE telegram_id = "
+            "(SELECT telegram_id FROM volunteers WHERE id = ?)",
+            (volunteer_id,),
+        )
+        await tx.execute(
+            "DELETE FROM pending_prompts WHERE telegram_id = "
+            "(SELECT telegram_id FROM volunteers WHERE id = ?)",
+            (volunteer_id,),
+        )
+        await tx.execute("DELETE FROM volunteers WHERE id = ?", (volunteer_id,))
+    await tx.execute(
+        "UPDATE retention_runs SET ran_at = ?, applications_deleted = ?, volunteers_deleted = ?, "
+        "volunteers_kept = ? WHERE panel_id = ?",
+        (
+            to_db(now),
+            result["applications"],
+            result["deleted"],
+            result["kept_future"] + result["kept_other"],
+            panel_id,
+        ),
+    )
+
+
+async def recorded(tx: aiosqlite.Connection, panel_id: int) -> dict[str, int]:
+    """What a deletion removed, as recorded (zeros if it has not run)."""
+    cursor = await tx.execute(
+        "SELECT applications_deleted, volunteers_deleted, volunteers_kept FROM retention_runs "
+        "WHERE panel_id = ?",
+        (panel_id,),
+    )
+    row = await cursor.fetchone()
+    assert row is not None
+    return {
+        "applications": row[0] or 0,
+        "deleted": row[1] or 0,
+        "kept": row[2] or 0,
+    }

@@ -1,0 +1,84 @@
+"""`panelbot coordinator add/remove/list`, `panelbot audit`, and the coordinator's scripted
+sandbox walk-through from sign-ups to a confirmed panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.clock import SystemClock
+from bot.store import coordinators
+from bot.store.db import Database
+from tests.conftest import ROOT
+from tests.test_config_and_cli import run_cli
+
+
+def test_coordinators_are_added_listed_and_removed(tmp_path: Path) -> None:
+    env = {"PANELBOT_DATABASE": str(tmp_path / "p.sqlite3"), "PANELBOT_COORDINATORS": "111"}
+    added = run_cli("coordinator", "add", "222", env=env, cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert "222 is now a coordinator" in added.stdout
+    assert "command menu appears when the bot next starts" in added.stdout
+    assert "was already" in run_cli("coordinator", "add", "222", env=env, cwd=tmp_path).stdout
+    listed = run_cli("coordinator", "list", env=env, cwd=tmp_path)
+    assert listed.stdout.splitlines() == [
+        "111  (PANELBOT_COORDINATORS)",
+        "222  (panelbot coordinator add)",
+    ]
+    from_setting = run_cli("coordinator", "remove", "111", env=env, cwd=tmp_path)
+    assert from_setting.returncode == 1
+    assert "remove it there" in from_setting.stdout
+    removed = run_cli("coordinator", "remove", "222", env=env, cwd=tmp_path)
+    assert removed.returncode == 0 and "222 is no longer a coordinator" in removed.stdout
+    bad = run_cli("coordinator", "add", "12ab", env=env, cwd=tmp_path)
+    assert bad.returncode == 2 and "is not a Telegram user id" in bad.stderr
+
+
+async def test_audit_prints_who_did_what_when(tmp_path: Path) -> None:
+    database = tmp_path / "p.sqlite3"
+    db = await Database.open(database)
+    now = SystemClock().now()
+    async with db.transaction() as tx:
+        await coordinators.audit(
+            tx,
+            now,
+            9001,
+            "set_status",
+            panel_code="ashbridge-day-2027",
+            volunteer_id=3,
+            detail="applied -> confirmed",
+        )
+        await coordinators.audit(tx, now, 9002, "export", panel_code="other-panel")
+    await db.close()
+    env = {"PANELBOT_DATABASE": str(database)}
+    everything = run_cli("audit", env=env, cwd=tmp_path).stdout.splitlines()
+    assert len(everything) == 2
+    assert everything[0].endswith(
+        "coordinator 9001  set_status  ashbridge-day-2027  volunteer 3  applied -> confirmed"
+    )
+    only = run_cli("audit", "--panel", "other-panel", env=env, cwd=tmp_path).stdout
+    assert only.strip().endswith("coordinator 9002  export  other-panel  -")
+    assert len(run_cli("audit", "--last", "1", env=env, cwd=tmp_path).stdout.splitlines()) == 1
+
+
+def test_a_coordinator_runs_the_example_panel_to_a_confirmed_panel_in_the_sandbox(
+    tmp_path: Path,
+) -> None:
+    script = (ROOT / "examples" / "coordinator-walkthrough.txt").read_text(encoding="utf-8")
+    result = run_cli("sandbox", "--as", "coordinator", env={}, cwd=tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Traceback" not in out + result.stderr
+    for step in (
+        "(added 8 made-up sign-ups",
+        "You have signed up for Help choose",
+        "Done. Sam is now: Has a place. We have told them.",
+        "now has 6 people with a place and 3 reserves",
+        "Sign-ups for Help choose who runs Ashbridge day services are closed",
+        "Delivered: 6",
+        "We told 9 people",
+        "ashbridge-day-2027-anonymised.csv",
+        "Signed up: 9 · With a place: 6 of 6 · Reserves: 3 of 3",
+        "You have a place on the panel.",
+        "Welcome and briefing: Tuesday 9 March 2027, 12 noon",
+    ):
+        assert step in out, step
