@@ -19,9 +19,10 @@ def volunteer_commands() -> list[BotCommand]:
 
 def build_application(ctx: AppContext, *, token: str) -> Application:  # type: ignore[type-arg]
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-        await journal.replay_unfinished(application, ctx.db, ctx.clock)
+        await updates.replay_unfinished(application.bot)
         await application.bot.set_my_commands(volunteer_commands())
 
+    updates = journal.JournalingQueue(ctx.db, ctx.clock)
     base_url = ctx.settings.api_url
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
@@ -30,7 +31,7 @@ def build_application(ctx: AppContext, *, token: str) -> Application:  # type: i
         .base_file_url(base_url.replace("/bot", "/file/bot", 1) if base_url.endswith("/bot")
                        else base_url)
         .post_init(post_init)
-        .update_queue(journal.JournalingQueue(ctx.db, ctx.clock))
+        .update_queue(updates)
     )
     # One update at a time (the default): each person's answers are handled in order.
     application = builder.build()

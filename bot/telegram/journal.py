@@ -17,7 +17,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.clock import Clock
@@ -38,12 +38,36 @@ class JournalingQueue(asyncio.Queue[object]):
         super().__init__()
         self._db = db
         self._clock = clock
+        # Telegram sends again what it was not told we received, and that may be an update
+        # already queued from the journal: each is queued once per process.
+        self._queued: set[int] = set()
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and not await self._record(item):
-            log.info("update %s was handled before; not handling it again", item.update_id)
-            return
+        if isinstance(item, Update):
+            if item.update_id in self._queued or not await self._record(item):
+                log.info("update %s is already handled or queued; skipping", item.update_id)
+                return
+            self._queued.add(item.update_id)
         await super().put(item)
+
+    async def replay_unfinished(self, bot: Bot) -> int:
+        """Queue the updates a crash left unhandled; forget old finished ones."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM update_journal WHERE done = 1 AND received_at < ?",
+                (to_db(self._clock.now() - KEEP_DONE),),
+            )
+            cursor = await tx.execute(
+                "SELECT payload FROM update_journal WHERE done = 0 ORDER BY update_id"
+            )
+            payloads = [row[0] for row in await cursor.fetchall()]
+        for payload in payloads:
+            update = Update.de_json(json.loads(payload), bot)
+            self._queued.add(update.update_id)
+            await super().put(update)
+        if payloads:
+            log.warning("handling %d update(s) left unfinished by a crash", len(payloads))
+        return len(payloads)
 
     async def _record(self, update: Update) -> bool:
         """Save the update; False if it was already handled (Telegram sent it again)."""
@@ -58,26 +82,6 @@ class JournalingQueue(asyncio.Queue[object]):
             )
             row = await cursor.fetchone()
         return row is not None and not row[0]
-
-
-async def replay_unfinished(application: Application[Any, Any, Any, Any, Any, Any],
-                            db: Database, clock: Clock) -> int:
-    """Queue the updates a crash left unhandled; forget old finished ones."""
-    async with db.transaction() as tx:
-        await tx.execute(
-            "DELETE FROM update_journal WHERE done = 1 AND received_at < ?",
-            (to_db(clock.now() - KEEP_DONE),),
-        )
-        cursor = await tx.execute(
-            "SELECT payload FROM update_journal WHERE done = 0 ORDER BY update_id"
-        )
-        payloads = [row[0] for row in await cursor.fetchall()]
-    for payload in payloads:
-        update = Update.de_json(json.loads(payload), application.bot)
-        await asyncio.Queue.put(application.update_queue, update)
-    if payloads:
-        log.warning("handling %d update(s) left unfinished by a crash", len(payloads))
-    return len(payloads)
 
 
 def install(application: Application[Any, Any, Any, Any, Any, Any], db: Database) -> None:
