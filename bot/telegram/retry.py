@@ -25,8 +25,12 @@ def _seconds(retry_after: float | timedelta) -> float:
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], *, sleep: Sleep = asyncio.sleep,
-                       attempts: int = len(BACKOFF_SECONDS) + 1) -> T:
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
+    *,
+    sleep: Sleep = asyncio.sleep,
+    attempts: int = len(BACKOFF_SECONDS) + 1,
+) -> T:
     for attempt in range(attempts):
         last = attempt == attempts - 1
         try:
