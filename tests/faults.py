@@ -63,6 +63,12 @@ class BotProcess:
             what="the bot's first getUpdates",
         )
 
+    def ensure_dead(self) -> None:
+        """After a failed test: leave no bot running behind us."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
     async def kill(self) -> None:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)

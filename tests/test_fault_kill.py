@@ -74,27 +74,30 @@ async def test_kill_9_during_sign_ups_loses_nothing_acknowledged(tmp_path: Path)
     volunteers = [Volunteer(FakeUser(5000 + i, f"V{i}")) for i in range(VOLUNTEERS)]
     async with FakeBotApi() as api:
         bot = BotProcess(api, database)
-        for _ in range(ROUNDS):
+        try:
+            for _ in range(ROUNDS):
+                await bot.start()
+                handled = await handled_updates(database)
+                await ask_again_if_forgotten(api, volunteers, handled.__contains__)
+                kill_at = len(api.sent) + rng.randint(1, 12)
+                await run_until(api, volunteers, lambda at=kill_at: len(api.sent) >= at)
+                await bot.kill()
+                unanswered_at_kill += sum(v.awaiting is not None for v in volunteers)
+                state = await saved_state(database)
+                for volunteer in volunteers:
+                    name, status = state.get(volunteer.user.id, (None, None))
+                    if "name" in volunteer.acknowledged:
+                        assert name == volunteer.name
+                    if "applied" in volunteer.acknowledged:
+                        assert status == "applied"
+            # After the last crash everyone can finish; no update was lost on the way.
             await bot.start()
             handled = await handled_updates(database)
             await ask_again_if_forgotten(api, volunteers, handled.__contains__)
-            kill_at = len(api.sent) + rng.randint(1, 12)
-            await run_until(api, volunteers, lambda at=kill_at: len(api.sent) >= at)
-            await bot.kill()
-            unanswered_at_kill += sum(v.awaiting is not None for v in volunteers)
-            state = await saved_state(database)
-            for volunteer in volunteers:
-                name, status = state.get(volunteer.user.id, (None, None))
-                if "name" in volunteer.acknowledged:
-                    assert name == volunteer.name
-                if "applied" in volunteer.acknowledged:
-                    assert status == "applied"
-        # After the last crash everyone can finish; no update was lost on the way.
-        await bot.start()
-        handled = await handled_updates(database)
-        await ask_again_if_forgotten(api, volunteers, handled.__contains__)
-        await run_until(api, volunteers, lambda: False)
-        await bot.stop()
+            await run_until(api, volunteers, lambda: False)
+            await bot.stop()
+        finally:
+            bot.ensure_dead()
     assert unanswered_at_kill > 0, "no kill fell between an answer and its reply"
     assert all(v.done for v in volunteers)
     state = await saved_state(database)

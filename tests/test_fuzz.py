@@ -174,7 +174,17 @@ async def run(events: list[tuple[str, int, object]]) -> None:
             await db.close()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The same examples on every run, so CI is repeatable; PANELBOT_FUZZ_EXAMPLES=500 explores
+# new ones (and shrinks what fails) when you have the time.
+FUZZ_EXAMPLES = int(os.environ.get("PANELBOT_FUZZ_EXAMPLES", "25"))
+
+
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    derandomize="PANELBOT_FUZZ_EXAMPLES" not in os.environ,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.lists(event, min_size=5, max_size=30))
 def test_random_conversations_keep_the_bot_and_the_data_sound(
     events: list[tuple[str, int, object]],

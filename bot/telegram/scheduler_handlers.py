@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.services import journey
 from bot.services.attendance import AttendanceService
 from bot.services.context import AppContext, Person
 from bot.services.feedback import FeedbackService
@@ -50,7 +51,9 @@ def register(
         await query.answer()
         data = query.data or ""
         person = person_of(update)
-        outcome = await buttons[data.partition(":")[0]](person, data)
+        # PTB lets a press with empty data past any pattern, so the prefix may be unknown.
+        call = buttons.get(data.partition(":")[0])
+        outcome = journey.stale() if call is None else await call(person, data)
         message_id = query.message.message_id if query.message else None
         await deliver(update.get_bot(), person.chat_id, outcome, pressed_message_id=message_id)
         # Whatever changed (a place taken, attendance saved, an award) may now be due.
