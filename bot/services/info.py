@@ -18,12 +18,18 @@ PAGES = (
 )
 
 
+def page(panel: Panel, sessions: list[Session], index: int) -> str:
+    """Page `index` (from 0) of the pages, as the person sees it."""
+    return render(
+        PAGES[index],
+        page=index + 1,
+        total=len(PAGES),
+        panel=views.panel_view(panel),
+        spec=panel.spec,
+        sessions=[views.session_view(s, panel.timezone) for s in sessions],
+        kinds={s.kind for s in sessions},
+    )
+
+
 def pages(panel: Panel, sessions: list[Session]) -> list[str]:
-    context = {
-        "panel": views.panel_view(panel),
-        "spec": panel.spec,
-        "sessions": [views.session_view(s, panel.timezone) for s in sessions],
-        "kinds": {s.kind for s in sessions},
-        "total": len(PAGES),
-    }
-    return [render(name, page=number, **context) for number, name in enumerate(PAGES, start=1)]
+    return [page(panel, sessions, index) for index in range(len(PAGES))]

@@ -223,12 +223,11 @@ def _match_button(reply: Reply, typed: str) -> Button | None:
 
 
 def info_page(c: StepCtx) -> Reply:
-    pages = info.pages(c.need_panel(), c.live_sessions)
-    page = min(int(c.journey.data.get("page", 0)), len(pages) - 1)
-    is_last = page == len(pages) - 1
+    page = min(int(c.journey.data.get("page", 0)), len(info.PAGES) - 1)
+    is_last = page == len(info.PAGES) - 1
     forward = button("info", f"next.{page}", "info.start_signup" if is_last else "info.next")
     return Reply(
-        pages[page],
+        info.page(c.need_panel(), c.live_sessions, page),
         rows(forward, button("info", "ask", "info.ask"), button("info", "leave", "info.leave")),
     )
 
@@ -236,7 +235,7 @@ def info_page(c: StepCtx) -> Reply:
 async def _info_button(c: StepCtx, value: str) -> Outcome:
     page = int(c.journey.data.get("page", 0))
     if value == f"next.{page}":
-        if page + 1 < len(info.pages(c.need_panel(), c.live_sessions)):
+        if page + 1 < len(info.PAGES):
             c.journey.data["page"] = page + 1
             return await _arrive(c)
         c.journey.data.pop("page", None)

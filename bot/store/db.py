@@ -88,6 +88,8 @@ class Database:
                 await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
+            if event is not None:
+                handling_event.set(None)  # done: later units of work need not say so again
 
 
 async def mark_event_done(conn: aiosqlite.Connection, event_id: int) -> None:

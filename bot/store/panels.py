@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -21,8 +22,14 @@ class SessionChange:
     after: Session | None  # None: the session was removed, so it is cancelled
 
 
+@lru_cache(maxsize=256)
+def _spec(spec_json: str) -> PanelSpec:
+    # Parsing and validating a spec costs more than the query that loads it; specs are frozen.
+    return PanelSpec.from_json(spec_json)
+
+
 def _panel(row: aiosqlite.Row, default_tz: ZoneInfo) -> Panel:
-    spec = PanelSpec.from_json(row["spec_json"])
+    spec = _spec(row["spec_json"])
     return Panel(
         id=row["id"],
         code=row["code"],

@@ -91,6 +91,8 @@ def install(application: Application[Any, Any, Any, Any, Any, Any], db: Database
         handling_event.set(update.update_id)
 
     async def end(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if handling_event.get() is None:
+            return  # a unit of work already marked it done
         handling_event.set(None)
         async with db.transaction() as tx:
             await mark_event_done(tx, update.update_id)
