@@ -166,3 +166,18 @@ async def test_an_error_is_never_silent(world: World, sam: FakeUser) -> None:
     assert "something went wrong on our side" in reply.text
     assert "answers so far are safe" in reply.text
     assert await saved_name(world) == "Sam"
+
+
+async def test_a_command_in_a_group_points_to_a_private_chat(
+    world: World, sam: FakeUser
+) -> None:
+    group = {"id": -100123, "type": "group", "title": "Ashbridge carers"}
+    message = {"message_id": 1, "from": sam.to_user(), "chat": group, "date": 0,
+               "text": "/start", "entities": [{"type": "bot_command", "offset": 0,
+                                               "length": 6}]}
+    update_id = world.api._queue("message", message)
+    await world.harness.wait_processed(update_id)
+    replies = world.api.messages_to(-100123)
+    assert len(replies) == 1
+    assert "I only talk in private chats" in replies[0].text
+    assert world.api.messages_to(sam.id) == []

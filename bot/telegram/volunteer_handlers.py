@@ -19,6 +19,7 @@ from bot.services.context import Person
 from bot.services.replies import Outcome
 from bot.services.volunteer import VolunteerService
 from bot.telegram.sender import deliver
+from messages import render
 
 Context = ContextTypes.DEFAULT_TYPE
 PRIVATE = filters.ChatType.PRIVATE
@@ -78,6 +79,11 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
     async def unknown(update: Update, context: Context) -> None:
         await reply(update, await service.unknown_command(person_of(update)))
 
+    async def group_command(update: Update, context: Context) -> None:
+        message = update.effective_message
+        assert message is not None
+        await message.reply_text(render("common/private_only"))
+
     handlers = {
         "help": service.help, "status": service.status, "needs": service.needs,
         "availability": service.availability, "question": service.ask_question,
@@ -93,3 +99,7 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
     application.add_handler(MessageHandler(new_messages & filters.COMMAND, unknown))
     application.add_handler(MessageHandler(new_messages & filters.TEXT, text))
     application.add_handler(MessageHandler(new_messages, not_text))
+    # In a group, what people share is not private: answer commands with a pointer only.
+    application.add_handler(
+        MessageHandler(~PRIVATE & filters.UpdateType.MESSAGE & filters.COMMAND, group_command)
+    )
