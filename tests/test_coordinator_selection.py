@@ -143,7 +143,7 @@ class FakeTime:
         self.now += seconds
 
 
-async def test_the_pacer_starts_requests_evenly_one_at_a_time() -> None:
+async def test_the_pacer_starts_requests_evenly() -> None:
     time = FakeTime()
     pacer = Pacer(30, clock=time.clock, sleep=time.sleep)
     starts = []

@@ -9,6 +9,7 @@ from bot.services.context import AppContext
 from bot.services.volunteer import VolunteerService
 from bot.telegram import coordinator_handlers, journal, scheduling, volunteer_handlers
 from bot.telegram.errors import on_error
+from bot.telegram.transport import PacedRequests
 from messages import label
 
 
@@ -32,6 +33,8 @@ def build_application(ctx: AppContext, *, token: str) -> Application:  # type: i
                        else base_url)
         .post_init(post_init)
         .update_queue(updates)
+        # Counts every request with a chat_id against Telegram's 30 a second, with broadcasts.
+        .rate_limiter(PacedRequests())
     )
     # One update at a time (the default): each person's answers are handled in order.
     application = builder.build()

@@ -25,7 +25,7 @@ from bot.services.rights import coordinator_ids
 from bot.services.volunteer import VolunteerService
 from bot.telegram import router, scheduler_handlers
 from bot.telegram.sender import deliver
-from bot.telegram.transport import BotTransport
+from bot.telegram.transport import BotTransport, PacedRequests
 from bot.telegram.volunteer_handlers import person_of
 from messages import label
 
@@ -81,7 +81,10 @@ async def set_menus(application: AnyApplication) -> None:
 
 
 def install(application: AnyApplication, ctx: AppContext, volunteer: VolunteerService) -> None:
-    runner = BroadcastRunner(ctx, BotTransport(application.bot))
+    # The same pacer as the bot's other requests, when the Application was built with it.
+    limiter = application.bot.rate_limiter
+    pacer = limiter.pacer if isinstance(limiter, PacedRequests) else None
+    runner = BroadcastRunner(ctx, BotTransport(application.bot), pacer)
     service = CoordinatorService(ctx, start_broadcast=runner.start)
     application.bot_data["broadcasts"] = runner
     _register(application, service, volunteer, ctx)
