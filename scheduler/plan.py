@@ -1,8 +1,10 @@
-"""What is due now: every scheduled message, derived from the database at one moment.
+"""What is due now: every scheduled message, derived from the database for one moment.
 
-Nothing here sends. `plan` reads the panels, sessions, people and the ledger inside one
-transaction and returns the messages to send now (`SendItem`), the keys to record as
-skipped, and how many are due but held back by quiet hours.
+Nothing here sends. `plan` returns the messages to send now (`SendItem`), the keys it
+recorded as skipped, and how many are due but held back by quiet hours. It never holds the
+database for long: one short transaction for retention and queued notices, then one per
+PANELS_PER_TRANSACTION panels, and only panels that can have something due are read at all
+(scheduler/load.py). Each transaction records its own skips.
 
 Rules, per panel:
 - Calendar: a confirmed person gets one .ics file with all their coming sessions (urgent,
@@ -26,6 +28,7 @@ was erased gets anything; people who blocked the bot are skipped.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,19 +47,16 @@ from bot.services.replies import Reply
 from bot.services.retention_dates import deletion_due
 from bot.store import (
     applications,
-    attendance,
     ledger,
     offers,
     outbox,
     outcomes,
     panels,
     session_versions,
-    volunteers,
 )
-from bot.store.ledger import Entry
-from bot.store.outcomes import Feedback, PanelOutcome
-from bot.store.session_versions import Snapshot
-from scheduler import compose, retention
+from bot.store.sql import chunked
+from scheduler import compose, load, retention
+from scheduler.load import PanelState
 from scheduler.timing import (
     is_urgent_change,
     ledger_key,
@@ -71,6 +71,9 @@ NEXT_SOON = timedelta(hours=12)
 # When quiet hours would hold a reminder until its session has begun, it goes this long
 # before the quiet hours start instead (the evening before an early session).
 PULL_BACK = timedelta(minutes=30)
+# Panels planned per transaction: few enough that the database is never held for long.
+PANELS_PER_TRANSACTION = 20
+RETENTION_KINDS = ("retention_warning", "retention_done")
 
 AfterSent = Callable[[aiosqlite.Connection, datetime], Awaitable[None]]
 
@@ -132,46 +135,56 @@ def expected_at(application: Application, session: Session) -> bool:
     return not (session.kind == "interview" and application.interviews is False)
 
 
-@dataclass
-class PanelState:
-    panel: Panel
-    sessions: list[Session]
-    snapshots: dict[tuple[int, int], Snapshot]
-    ledger: dict[str, Entry]
-    people: list[tuple[Application, Volunteer]]  # confirmed
-    reachable: dict[int, tuple[Application, Volunteer]]  # by application id
-    replies: dict[tuple[int, int], tuple[int, str]]
-    outcome: PanelOutcome
-    feedback: dict[int, Feedback]
-
-    def sent(self, key: str) -> Entry | None:
-        entry = self.ledger.get(key)
-        return entry if entry is not None and entry.outcome == "sent" else None
+async def plan(ctx: AppContext, now: datetime) -> Plan:
+    """Everything due at `now`; see the module docstring."""
+    result = Plan()
+    async with ctx.db.transaction() as tx:
+        await session_versions.sync(tx, now)
+        planner = Planner(ctx, tx, now, result)
+        await planner.retention()
+        await planner.outbox()
+        with_work = await load.panels_with_work(tx, now)
+        await planner.record_skips()
+    for panel_ids in chunked(with_work, PANELS_PER_TRANSACTION):
+        async with ctx.db.transaction() as tx:
+            planner = Planner(ctx, tx, now, result)
+            for state in await load.panel_states(tx, panel_ids, ctx.settings.timezone):
+                await planner.panel(state)
+            await planner.record_skips()
+    return result
 
 
 class Planner:
-    def __init__(self, ctx: AppContext, tx: aiosqlite.Connection, now: datetime) -> None:
+    """Plans inside one transaction, adding to `result`."""
+
+    def __init__(
+        self, ctx: AppContext, tx: aiosqlite.Connection, now: datetime, result: Plan
+    ) -> None:
         self.ctx = ctx
         self.tx = tx
         self.now = now
         self.quiet = ctx.settings.quiet_hours
-        self.result = Plan()
+        self.result = result
         self._planned: set[str] = set()
+        self._first_skip = len(result.skipped)
 
-    async def plan(self) -> Plan:
-        await self._retention()
-        finished = await retention.finished_panel_ids(self.tx)
-        await self._outbox()
-        for panel in await panels.list_all(self.tx, self.ctx.settings.timezone):
-            if panel.id in finished:
-                continue
-            state = await self._load(panel)
-            self._calendars(state)
-            self._reminders(state)
-            await self._offers(state)
-            self._outcome(state)
-            await self._attendance(state)
-        return self.result
+    async def panel(self, state: PanelState) -> None:
+        self._calendars(state)
+        self._reminders(state)
+        await self._offers(state)
+        self._outcome(state)
+        self._attendance(state)
+
+    async def record_skips(self) -> None:
+        """Record this transaction's skips in the ledger, so they are never due again."""
+        keys: defaultdict[tuple[str, int | None], list[str]] = defaultdict(list)
+        for skip in self.result.skipped[self._first_skip :]:
+            keys[(skip.kind, skip.panel_id)].append(skip.key)
+        for (kind, panel_id), batch in keys.items():
+            await ledger.record(
+                self.tx, batch, kind=kind, panel_id=panel_id, outcome="skipped", now=self.now
+            )
+        self._first_skip = len(self.result.skipped)
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -203,27 +216,6 @@ class Planner:
     def _skip(self, kind: str, key: str, panel_id: int | None) -> None:
         self.result.skipped.append(Skip(kind, key, panel_id))
 
-    async def _load(self, panel: Panel) -> PanelState:
-        tx = self.tx
-        reachable: dict[int, tuple[Application, Volunteer]] = {}
-        for application in await applications.for_panel(tx, panel.id):
-            if application.status not in REACHABLE:
-                continue
-            volunteer = await volunteers.get(tx, application.volunteer_id)
-            if volunteer is not None and not volunteer.unreachable:
-                reachable[application.id] = (application, volunteer)
-        return PanelState(
-            panel=panel,
-            sessions=await panels.sessions(tx, panel.id),
-            snapshots=await session_versions.for_panel(tx, panel.id),
-            ledger=await ledger.for_panel(tx, panel.id),
-            people=[pair for pair in reachable.values() if pair[0].status == "confirmed"],
-            reachable=reachable,
-            replies=await offers.replies_for_panel(tx, panel.id),
-            outcome=await outcomes.get(tx, panel.id),
-            feedback={f.application_id: f for f in await outcomes.feedback_for_panel(tx, panel.id)},
-        )
-
     # --- calendars and reminders ------------------------------------------------------------
 
     def _calendars(self, s: PanelState) -> None:
@@ -254,6 +246,21 @@ class Planner:
     def _reminders(self, s: PanelState) -> None:
         panel, tz = s.panel, s.panel.timezone
         offsets = panel.spec.reminder_offsets or self.ctx.settings.reminders
+        # Each session's reminder times are the same for everyone: work them out once.
+        # (The offset's label makes the same ledger key as the offset itself.)
+        schedules: dict[int, list[tuple[str, datetime, str]]] = {}
+
+        def schedule(session: Session) -> list[tuple[str, datetime, str]]:
+            if session.id not in schedules:
+                schedules[session.id] = [
+                    (planned.label, at, reminder_status(self.now, at, session.starts_at))
+                    for planned in reminder_times(session.starts_at, offsets, tz)
+                    for at in (
+                        reminder_send_at(planned.due_utc, session.starts_at, self.quiet, tz),
+                    )
+                ]
+            return schedules[session.id]
+
         for application, volunteer in s.people:
             for session in s.sessions:
                 if session.cancelled or session.starts_at <= self.now:
@@ -273,17 +280,13 @@ class Planner:
                 )
                 due: list[tuple[datetime, str, bool]] = []
                 upcoming: datetime | None = None
-                for planned in reminder_times(session.starts_at, offsets, tz):
-                    key = ledger_key(
-                        "reminder", application.id, session.id, session.version, planned.offset
-                    )
+                for label, send_at, status in schedule(session):
+                    key = ledger_key("reminder", application.id, session.id, session.version, label)
                     if key in s.ledger:
                         continue
-                    send_at = reminder_send_at(planned.due_utc, session.starts_at, self.quiet, tz)
                     if send_at < told_from:
                         self._skip("reminder", key, panel.id)
                         continue
-                    status = reminder_status(self.now, send_at, session.starts_at)
                     if status in ("due", "late"):
                         due.append((send_at, key, status == "late"))
                     elif status == "future" and upcoming is None:
@@ -319,7 +322,7 @@ class Planner:
 
     async def _offers(self, s: PanelState) -> None:
         sessions = {session.id: session for session in s.sessions}
-        for offer in await offers.open_offers(self.tx, s.panel.id):
+        for offer in s.offers:
             key = ledger_key("offer", offer.id)
             if key in s.ledger:
                 continue
@@ -410,9 +413,9 @@ class Planner:
             after_sent=after_sent,
         )
 
-    async def _attendance(self, s: PanelState) -> None:
+    def _attendance(self, s: PanelState) -> None:
         sessions = {session.id: session for session in s.sessions}
-        for mark in await attendance.for_panel(self.tx, s.panel.id):
+        for mark in s.marks:
             if not mark.attended or mark.saved_at is None:
                 continue
             key = ledger_key("attended", mark.application_id, mark.session_id)
@@ -443,23 +446,35 @@ class Planner:
 
     # --- notices queued by use cases, and retention ----------------------------------------
 
-    async def _outbox(self) -> None:
+    async def outbox(self) -> None:
         tz_default = self.ctx.settings.timezone
-        for item in await outbox.due(self.tx, self.now):
-            if await ledger.get(self.tx, item.key) is not None:
+        items = await outbox.due(self.tx, self.now)
+        if not items:
+            return
+        recorded = await ledger.recorded(self.tx, (item.key for item in items))
+        statuses = {
+            application.id: application.status
+            for application in (
+                await applications.get_many(
+                    self.tx, (i.application_id for i in items if i.application_id is not None)
+                )
+            ).values()
+        }
+        by_id = await panels.by_ids(
+            self.tx, (i.panel_id for i in items if i.panel_id is not None), tz_default
+        )
+        for item in items:
+            if item.key in recorded:
                 await outbox.remove(self.tx, item.key)
                 continue
-            if item.application_id is not None:
-                application = await applications.get(self.tx, item.application_id)
-                if application is None or application.status not in REACHABLE:
-                    await outbox.remove(self.tx, item.key)
-                    self._skip("outbox", item.key, item.panel_id)
-                    continue
-            panel = (
-                None
-                if item.panel_id is None
-                else await panels.get(self.tx, item.panel_id, tz_default)
-            )
+            if (
+                item.application_id is not None
+                and statuses.get(item.application_id) not in REACHABLE
+            ):
+                await outbox.remove(self.tx, item.key)
+                self._skip("outbox", item.key, item.panel_id)
+                continue
+            panel = None if item.panel_id is None else by_id.get(item.panel_id)
             self._due(
                 kind="outbox",
                 keys=(item.key,),
@@ -473,23 +488,46 @@ class Planner:
                 outbox_key=item.key,
             )
 
-    async def _retention(self) -> None:
+    async def retention(self) -> None:
         tx, settings = self.tx, self.ctx.settings
         coordinators = await coordinator_chat_ids(tx, settings)
-        for panel_id, closed_at in await retention.closed_panels(tx):
-            panel = await panels.get(tx, panel_id, settings.timezone)
-            assert panel is not None
-            run = await retention.run_for(tx, panel_id, deletion_due(panel, closed_at, settings))
+        closed = await retention.closed_panels(tx)
+        told = await ledger.recorded(
+            tx,
+            (
+                ledger_key(kind, panel_id, chat_id)
+                for panel_id, _, _ in closed
+                for kind in RETENTION_KINDS
+                for chat_id in coordinators
+            ),
+        )
+
+        def all_told(kind: str, panel_id: int) -> bool:
+            return all(ledger_key(kind, panel_id, chat_id) in told for chat_id in coordinators)
+
+        for panel_id, closed_at, run in closed:
+            panel: Panel | None = None
+            if run is None:
+                panel = await panels.get(tx, panel_id, settings.timezone)
+                assert panel is not None
+                run = await retention.run_for(
+                    tx, panel_id, deletion_due(panel, closed_at, settings)
+                )
             if self.now < run.warn_from:
                 continue
             if run.warned_at is None and not coordinators:
                 await retention.mark_warned(tx, panel_id, self.now)
                 continue
             if run.warned_at is None:
+                if all_told("retention_warning", panel_id):
+                    continue
+                panel = panel or await panels.get(tx, panel_id, settings.timezone)
+                assert panel is not None
                 counts = await retention.counts(tx, panel_id)
                 deletes_on = max(run.due_at, self.now + retention.WARN_BEFORE)
-                await self._tell_coordinators(
+                self._tell_coordinators(
                     coordinators,
+                    told,
                     "retention_warning",
                     panel,
                     run.warn_from,
@@ -502,18 +540,24 @@ class Planner:
                 if delete_from is None or self.now < delete_from:
                     continue
                 await retention.delete(tx, panel_id, self.now)
+            elif all_told("retention_done", panel_id):
+                continue  # deleted and told: nothing more, ever
+            panel = panel or await panels.get(tx, panel_id, settings.timezone)
+            assert panel is not None
             done = await retention.recorded(tx, panel_id)
-            await self._tell_coordinators(
+            self._tell_coordinators(
                 coordinators,
+                told,
                 "retention_done",
                 panel,
                 run.ran_at or self.now,
                 partial(compose.retention_done, panel, done),
             )
 
-    async def _tell_coordinators(
+    def _tell_coordinators(
         self,
         coordinators: list[int],
+        told: set[str],
         kind: str,
         panel: Panel,
         send_at: datetime,
@@ -522,7 +566,7 @@ class Planner:
     ) -> None:
         for chat_id in coordinators:
             key = ledger_key(kind, panel.id, chat_id)
-            if await ledger.get(self.tx, key) is not None:
+            if key in told:
                 continue
             self._due(
                 kind=kind,

@@ -42,11 +42,28 @@ class RetentionRun:
         return max(self.due_at, self.warned_at + WARN_BEFORE)
 
 
-async def closed_panels(tx: aiosqlite.Connection) -> list[tuple[int, datetime]]:
-    cursor = await tx.execute(
-        "SELECT id, closed_at FROM panels WHERE stage = 'closed' AND closed_at IS NOT NULL"
+def _run(row: aiosqlite.Row) -> RetentionRun:
+    return RetentionRun(
+        row["panel_id"],
+        from_db(row["due_at"]),
+        from_db_optional(row["warned_at"]),
+        from_db_optional(row["ran_at"]),
     )
-    return [(row["id"], from_db(row["closed_at"])) for row in await cursor.fetchall()]
+
+
+async def closed_panels(
+    tx: aiosqlite.Connection,
+) -> list[tuple[int, datetime, RetentionRun | None]]:
+    """Closed panels, when they closed, and their retention record if it was made yet."""
+    cursor = await tx.execute(
+        "SELECT p.id, p.closed_at, r.panel_id, r.due_at, r.warned_at, r.ran_at "
+        "FROM panels p LEFT JOIN retention_runs r ON r.panel_id = p.id "
+        "WHERE p.stage = 'closed' AND p.closed_at IS NOT NULL ORDER BY p.id"
+    )
+    return [
+        (row["id"], from_db(row["closed_at"]), None if row["panel_id"] is None else _run(row))
+        for row in await cursor.fetchall()
+    ]
 
 
 async def run_for(tx: aiosqlite.Connection, panel_id: int, due_at: datetime) -> RetentionRun:
@@ -58,17 +75,7 @@ async def run_for(tx: aiosqlite.Connection, panel_id: int, due_at: datetime) -> 
     cursor = await tx.execute("SELECT * FROM retention_runs WHERE panel_id = ?", (panel_id,))
     row = await cursor.fetchone()
     assert row is not None
-    return RetentionRun(
-        panel_id,
-        from_db(row["due_at"]),
-        from_db_optional(row["warned_at"]),
-        from_db_optional(row["ran_at"]),
-    )
-
-
-async def finished_panel_ids(tx: aiosqlite.Connection) -> set[int]:
-    cursor = await tx.execute("SELECT panel_id FROM retention_runs WHERE ran_at IS NOT NULL")
-    return {row["panel_id"] for row in await cursor.fetchall()}
+    return _run(row)
 
 
 async def mark_warned(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None:

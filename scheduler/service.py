@@ -6,8 +6,9 @@ APScheduler every minute, right after a coordinator's action, or by a test that 
 clock.
 
 Crash semantics (at least once, at most one repeat per crash): a tick decides what is due in
-one transaction, then sends each message without holding the database, and records its key
-in the ledger in a transaction right after Telegram accepted it. A crash before a send loses
+short transactions (scheduler/plan.py: a few panels each, so the bot answers people in
+between), then sends each message without holding the database, and records its key in
+the ledger in a transaction right after Telegram accepted it. A crash before a send loses
 nothing (the next tick finds it still due); a crash between a send and its record repeats
 that one message after the restart. Ticks in one process never overlap (a lock per
 database), so nothing is sent twice by two ticks. One bot process per database file.
@@ -26,9 +27,9 @@ from weakref import WeakKeyDictionary
 
 from bot.services.context import AppContext
 from bot.services.replies import Reply
-from bot.store import ledger, outbox, session_versions, volunteers
+from bot.store import ledger, outbox, volunteers
 from bot.store.db import Database, handling_event
-from scheduler.plan import Plan, Planner, SendItem
+from scheduler.plan import SendItem, plan
 
 log = logging.getLogger(__name__)
 
@@ -74,21 +75,10 @@ async def tick(ctx: AppContext, send: Send) -> TickReport:
 
 async def _tick(ctx: AppContext, send: Send) -> TickReport:
     now = ctx.clock.now()
-    async with ctx.db.transaction() as tx:
-        await session_versions.sync(tx, now)
-        plan: Plan = await Planner(ctx, tx, now).plan()
-        for skip in plan.skipped:
-            await ledger.record(
-                tx,
-                [skip.key],
-                kind=skip.kind,
-                panel_id=skip.panel_id,
-                outcome="skipped",
-                now=now,
-            )
-    report = TickReport(now, skipped=[skip.key for skip in plan.skipped], held=plan.held)
+    due = await plan(ctx, now)  # records the skipped keys itself
+    report = TickReport(now, skipped=[skip.key for skip in due.skipped], held=due.held)
     unreachable: set[int] = set()
-    for item in plan.items:
+    for item in due.items:
         if item.chat_id in unreachable:
             continue
         result = await _send(send, item)

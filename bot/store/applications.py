@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 import aiosqlite
 
 from bot.model import Application
+from bot.store.sql import chunked, marks
 from bot.timeutil import from_db_optional, to_db
 
 EDITABLE = frozenset(
@@ -34,9 +36,15 @@ async def _from_row(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Application
         (app_id,),
     )
     conflicts = tuple(r["organisation"] for r in await cursor.fetchall())
+    return _application(row, availability, conflicts)
+
+
+def _application(
+    row: aiosqlite.Row, availability: dict[int, str], conflicts: tuple[str, ...]
+) -> Application:
     interviews = row["interviews"]
     return Application(
-        id=app_id,
+        id=row["id"],
         panel_id=row["panel_id"],
         volunteer_id=row["volunteer_id"],
         status=row["status"],
@@ -79,6 +87,59 @@ async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Application
         "SELECT * FROM applications WHERE panel_id = ? ORDER BY submitted_at, id", (panel_id,)
     )
     return [await _from_row(tx, row) for row in await cursor.fetchall()]
+
+
+async def _many(
+    tx: aiosqlite.Connection, where: str, params: Sequence[object]
+) -> list[Application]:
+    """Applications matching `where` (on `a`), in submission order: three queries in all."""
+    cursor = await tx.execute(
+        f"SELECT a.* FROM applications a WHERE {where} ORDER BY a.submitted_at, a.id", params
+    )
+    rows = await cursor.fetchall()
+    if not rows:
+        return []
+    availability: defaultdict[int, dict[int, str]] = defaultdict(dict)
+    cursor = await tx.execute(
+        "SELECT v.application_id, v.session_id, v.answer FROM availability v "
+        f"JOIN applications a ON a.id = v.application_id WHERE {where}",
+        params,
+    )
+    for r in await cursor.fetchall():
+        availability[r["application_id"]][r["session_id"]] = r["answer"]
+    conflicts: defaultdict[int, list[str]] = defaultdict(list)
+    cursor = await tx.execute(
+        "SELECT c.application_id, c.organisation FROM conflicts c "
+        f"JOIN applications a ON a.id = c.application_id WHERE {where} "
+        "ORDER BY c.application_id, c.organisation",
+        params,
+    )
+    for r in await cursor.fetchall():
+        conflicts[r["application_id"]].append(r["organisation"])
+    return [
+        _application(row, availability.get(row["id"], {}), tuple(conflicts.get(row["id"], ())))
+        for row in rows
+    ]
+
+
+async def for_panels(
+    tx: aiosqlite.Connection, panel_ids: Sequence[int], statuses: Collection[str]
+) -> list[Application]:
+    """The panels' applications in these statuses, in submission order, set-based."""
+    if not panel_ids or not statuses:
+        return []
+    where = f"a.panel_id IN ({marks(len(panel_ids))}) AND a.status IN ({marks(len(statuses))})"
+    return await _many(tx, where, (*panel_ids, *statuses))
+
+
+async def get_many(
+    tx: aiosqlite.Connection, application_ids: Iterable[int]
+) -> dict[int, Application]:
+    found: dict[int, Application] = {}
+    for ids in chunked(sorted(set(application_ids))):
+        for application in await _many(tx, f"a.id IN ({marks(len(ids))})", ids):
+            found[application.id] = application
+    return found
 
 
 async def create(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.store.sql import chunked, marks
 from bot.timeutil import from_db_optional, to_db
 
 
@@ -70,3 +72,18 @@ async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Mark]:
         (panel_id,),
     )
     return [_mark(r) for r in await cursor.fetchall()]
+
+
+async def for_panels(tx: aiosqlite.Connection, panel_ids: Sequence[int]) -> dict[int, list[Mark]]:
+    """`for_panel` for each panel, by panel id."""
+    found: dict[int, list[Mark]] = {panel_id: [] for panel_id in panel_ids}
+    for ids in chunked(panel_ids):
+        cursor = await tx.execute(
+            "SELECT s.panel_id AS of_panel, a.* FROM attendance a "
+            f"JOIN sessions s ON s.id = a.session_id WHERE s.panel_id IN ({marks(len(ids))}) "
+            "ORDER BY s.starts_at, a.application_id",
+            ids,
+        )
+        for r in await cursor.fetchall():
+            found[r["of_panel"]].append(_mark(r))
+    return found

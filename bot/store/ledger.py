@@ -8,12 +8,13 @@ never sent again. See scheduler/service.py for what a crash can do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, to_db
 
 
@@ -23,11 +24,31 @@ class Entry:
     at: datetime
 
 
-async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> dict[str, Entry]:
-    cursor = await tx.execute(
-        "SELECT key, outcome, at FROM sent_ledger WHERE panel_id = ?", (panel_id,)
-    )
-    return {r["key"]: Entry(r["outcome"], from_db(r["at"])) for r in await cursor.fetchall()}
+async def for_panels(
+    tx: aiosqlite.Connection, panel_ids: Sequence[int]
+) -> dict[int, dict[str, Entry]]:
+    """Every key recorded for each panel, by panel id (an empty dict for a panel with none)."""
+    found: dict[int, dict[str, Entry]] = {panel_id: {} for panel_id in panel_ids}
+    for ids in chunked(panel_ids):
+        cursor = await tx.execute(
+            "SELECT panel_id, key, outcome, at FROM sent_ledger "
+            f"WHERE panel_id IN ({marks(len(ids))})",
+            ids,
+        )
+        for r in await cursor.fetchall():
+            found[r["panel_id"]][r["key"]] = Entry(r["outcome"], from_db(r["at"]))
+    return found
+
+
+async def recorded(tx: aiosqlite.Connection, keys: Iterable[str]) -> set[str]:
+    """Which of these keys are in the ledger, whatever their outcome."""
+    found: set[str] = set()
+    for batch in chunked(sorted(set(keys))):
+        cursor = await tx.execute(
+            f"SELECT key FROM sent_ledger WHERE key IN ({marks(len(batch))})", batch
+        )
+        found.update(r["key"] for r in await cursor.fetchall())
+    return found
 
 
 async def get(tx: aiosqlite.Connection, key: str) -> Entry | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.store.sql import chunked, marks
 from bot.timeutil import to_db
 
 
@@ -50,6 +52,26 @@ async def replies_for_panel(
     }
 
 
+async def replies_for_panels(
+    tx: aiosqlite.Connection, panel_ids: Sequence[int]
+) -> dict[int, dict[tuple[int, int], tuple[int, str]]]:
+    """`replies_for_panel` for each panel, by panel id."""
+    found: dict[int, dict[tuple[int, int], tuple[int, str]]] = {p: {} for p in panel_ids}
+    for ids in chunked(panel_ids):
+        cursor = await tx.execute(
+            "SELECT s.panel_id, r.application_id, r.session_id, r.version, r.answer "
+            "FROM session_replies r JOIN sessions s ON s.id = r.session_id "
+            f"WHERE s.panel_id IN ({marks(len(ids))})",
+            ids,
+        )
+        for r in await cursor.fetchall():
+            found[r["panel_id"]][(r["application_id"], r["session_id"])] = (
+                r["version"],
+                r["answer"],
+            )
+    return found
+
+
 def _offer(row: aiosqlite.Row) -> PlaceOffer:
     return PlaceOffer(row["id"], row["session_id"], row["application_id"], row["status"])
 
@@ -67,13 +89,21 @@ async def offers_for_session(tx: aiosqlite.Connection, session_id: int) -> list[
     return [_offer(r) for r in await cursor.fetchall()]
 
 
-async def open_offers(tx: aiosqlite.Connection, panel_id: int) -> list[PlaceOffer]:
-    cursor = await tx.execute(
-        "SELECT o.* FROM place_offers o JOIN sessions s ON s.id = o.session_id "
-        "WHERE s.panel_id = ? AND o.status = 'offered' ORDER BY o.id",
-        (panel_id,),
-    )
-    return [_offer(r) for r in await cursor.fetchall()]
+async def open_offers(
+    tx: aiosqlite.Connection, panel_ids: Sequence[int]
+) -> dict[int, list[PlaceOffer]]:
+    """Offers not yet answered, oldest first, by panel id."""
+    found: dict[int, list[PlaceOffer]] = {panel_id: [] for panel_id in panel_ids}
+    for ids in chunked(panel_ids):
+        cursor = await tx.execute(
+            "SELECT s.panel_id AS of_panel, o.* FROM place_offers o "
+            "JOIN sessions s ON s.id = o.session_id "
+            f"WHERE s.panel_id IN ({marks(len(ids))}) AND o.status = 'offered' ORDER BY o.id",
+            ids,
+        )
+        for r in await cursor.fetchall():
+            found[r["of_panel"]].append(_offer(r))
+    return found
 
 
 async def add_offer(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, from_db_optional, to_db
 
 QUESTIONS = ("information", "support", "time_given", "say_mattered", "again")
@@ -35,9 +37,7 @@ class Feedback:
         return any(self.answers.values()) or self.comment is not None or bool(self.future_panels)
 
 
-async def get(tx: aiosqlite.Connection, panel_id: int) -> PanelOutcome:
-    cursor = await tx.execute("SELECT * FROM outcomes WHERE panel_id = ?", (panel_id,))
-    row = await cursor.fetchone()
+def _outcome(panel_id: int, row: aiosqlite.Row | None) -> PanelOutcome:
     if row is None:
         return PanelOutcome(panel_id, None, None, None, None)
     return PanelOutcome(
@@ -47,6 +47,21 @@ async def get(tx: aiosqlite.Connection, panel_id: int) -> PanelOutcome:
         announce_at=from_db_optional(row["announce_at"]),
         note=row["note"],
     )
+
+
+async def get(tx: aiosqlite.Connection, panel_id: int) -> PanelOutcome:
+    cursor = await tx.execute("SELECT * FROM outcomes WHERE panel_id = ?", (panel_id,))
+    return _outcome(panel_id, await cursor.fetchone())
+
+
+async def for_panels(tx: aiosqlite.Connection, panel_ids: Sequence[int]) -> dict[int, PanelOutcome]:
+    rows: dict[int, aiosqlite.Row] = {}
+    for ids in chunked(panel_ids):
+        cursor = await tx.execute(
+            f"SELECT * FROM outcomes WHERE panel_id IN ({marks(len(ids))})", ids
+        )
+        rows.update((r["panel_id"], r) for r in await cursor.fetchall())
+    return {panel_id: _outcome(panel_id, rows.get(panel_id)) for panel_id in panel_ids}
 
 
 async def finish_scoring(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None:
@@ -106,6 +121,21 @@ async def feedback_for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Fe
         (panel_id,),
     )
     return [_feedback(r) for r in await cursor.fetchall()]
+
+
+async def feedback_for_panels(
+    tx: aiosqlite.Connection, panel_ids: Sequence[int]
+) -> dict[int, list[Feedback]]:
+    found: dict[int, list[Feedback]] = {panel_id: [] for panel_id in panel_ids}
+    for ids in chunked(panel_ids):
+        cursor = await tx.execute(
+            f"SELECT * FROM feedback WHERE panel_id IN ({marks(len(ids))}) "
+            "ORDER BY invited_at, application_id",
+            ids,
+        )
+        for r in await cursor.fetchall():
+            found[r["panel_id"]].append(_feedback(r))
+    return found
 
 
 async def answer(

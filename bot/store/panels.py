@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -11,6 +13,7 @@ import aiosqlite
 
 from bot.model import Panel, Session
 from bot.panelfile import PanelSpec
+from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, to_db
 
 
@@ -22,7 +25,7 @@ class SessionChange:
     after: Session | None  # None: the session was removed, so it is cancelled
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=2048)
 def _spec(spec_json: str) -> PanelSpec:
     # Parsing and validating a spec costs more than the query that loads it; specs are frozen.
     return PanelSpec.from_json(spec_json)
@@ -83,6 +86,33 @@ async def sessions(tx: aiosqlite.Connection, panel_id: int) -> list[Session]:
         "SELECT * FROM sessions WHERE panel_id = ? ORDER BY starts_at, position", (panel_id,)
     )
     return [_session(row) for row in await cursor.fetchall()]
+
+
+async def by_ids(
+    tx: aiosqlite.Connection, panel_ids: Iterable[int], default_tz: ZoneInfo
+) -> dict[int, Panel]:
+    found: dict[int, Panel] = {}
+    for ids in chunked(sorted(set(panel_ids))):
+        cursor = await tx.execute(f"SELECT * FROM panels WHERE id IN ({marks(len(ids))})", ids)
+        for row in await cursor.fetchall():
+            found[row["id"]] = _panel(row, default_tz)
+    return found
+
+
+async def sessions_of(
+    tx: aiosqlite.Connection, panel_ids: Sequence[int]
+) -> dict[int, list[Session]]:
+    """Each panel's sessions in `sessions` order, by panel id."""
+    found: defaultdict[int, list[Session]] = defaultdict(list)
+    for ids in chunked(panel_ids):
+        cursor = await tx.execute(
+            f"SELECT * FROM sessions WHERE panel_id IN ({marks(len(ids))}) "
+            "ORDER BY starts_at, position",
+            ids,
+        )
+        for row in await cursor.fetchall():
+            found[row["panel_id"]].append(_session(row))
+    return dict(found)
 
 
 async def set_stage(tx: aiosqlite.Connection, panel_id: int, stage: str, now: datetime) -> None:

@@ -8,11 +8,13 @@ made by hand) is noticed the same way, at the latest on the scheduler's next tic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, to_db
 
 COMPARED = ("starts_at", "ends_at", "venue", "online_link", "cancelled")
@@ -51,20 +53,21 @@ async def sync(tx: aiosqlite.Connection, now: datetime) -> list[int]:
         "n.online_link AS n_online_link, n.cancelled AS n_cancelled, "
         "n.session_id AS n_session_id "
         "FROM sessions s LEFT JOIN session_snapshots n "
-        "ON n.session_id = s.id AND n.version = s.version"
+        "ON n.session_id = s.id AND n.version = s.version "
+        # Only sessions with no snapshot or a different one: a tick reads none of the rest.
+        "WHERE n.session_id IS NULL OR "
+        + " OR ".join(f"s.{name} IS NOT n.{name}" for name in COMPARED)
     )
     changed: list[int] = []
+    snapshots: list[tuple[object, ...]] = []
     for row in await cursor.fetchall():
         version = row["version"]
         if row["n_session_id"] is not None:
             if all(row[name] == row[f"n_{name}"] for name in COMPARED):
                 continue
             version += 1
-            await tx.execute("UPDATE sessions SET version = ? WHERE id = ?", (version, row["id"]))
             changed.append(row["id"])
-        await tx.execute(
-            "INSERT OR REPLACE INTO session_snapshots (session_id, version, starts_at, ends_at, "
-            "venue, online_link, cancelled, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        snapshots.append(
             (
                 row["id"],
                 version,
@@ -74,16 +77,30 @@ async def sync(tx: aiosqlite.Connection, now: datetime) -> list[int]:
                 row["online_link"],
                 row["cancelled"],
                 to_db(now),
-            ),
+            )
         )
+    await tx.executemany(
+        "UPDATE sessions SET version = version + 1 WHERE id = ?", [(id_,) for id_ in changed]
+    )
+    await tx.executemany(
+        "INSERT OR REPLACE INTO session_snapshots (session_id, version, starts_at, ends_at, "
+        "venue, online_link, cancelled, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        snapshots,
+    )
     return changed
 
 
-async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> dict[tuple[int, int], Snapshot]:
-    """Every snapshot of the panel's sessions, by (session id, version)."""
-    cursor = await tx.execute(
-        "SELECT n.* FROM session_snapshots n JOIN sessions s ON s.id = n.session_id "
-        "WHERE s.panel_id = ?",
-        (panel_id,),
-    )
-    return {(r["session_id"], r["version"]): _snapshot(r) for r in await cursor.fetchall()}
+async def for_panels(
+    tx: aiosqlite.Connection, panel_ids: Sequence[int]
+) -> dict[int, dict[tuple[int, int], Snapshot]]:
+    """Every snapshot of each panel's sessions, by panel id, then (session id, version)."""
+    found: dict[int, dict[tuple[int, int], Snapshot]] = {panel_id: {} for panel_id in panel_ids}
+    for ids in chunked(panel_ids):
+        cursor = await tx.execute(
+            "SELECT s.panel_id AS of_panel, n.* FROM session_snapshots n "
+            f"JOIN sessions s ON s.id = n.session_id WHERE s.panel_id IN ({marks(len(ids))})",
+            ids,
+        )
+        for r in await cursor.fetchall():
+            found[r["of_panel"]][(r["session_id"], r["version"])] = _snapshot(r)
+    return found

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
 import aiosqlite
 
 from bot.model import Volunteer
+from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, from_db_optional, to_db
 
 EDITABLE = frozenset(
@@ -21,6 +23,10 @@ async def _needs(tx: aiosqlite.Connection, volunteer_id: int) -> frozenset[str]:
 
 
 async def _from_row(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Volunteer:
+    return _volunteer(row, await _needs(tx, row["id"]))
+
+
+def _volunteer(row: aiosqlite.Row, needs: frozenset[str]) -> Volunteer:
     return Volunteer(
         id=row["id"],
         telegram_id=row["telegram_id"],
@@ -33,7 +39,7 @@ async def _from_row(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Volunteer:
         needs_note=row["needs_note"],
         unreachable=bool(row["unreachable"]),
         future_panels=bool(row["future_panels"]),
-        needs=await _needs(tx, row["id"]),
+        needs=needs,
     )
 
 
@@ -47,6 +53,24 @@ async def get(tx: aiosqlite.Connection, volunteer_id: int) -> Volunteer | None:
     cursor = await tx.execute("SELECT * FROM volunteers WHERE id = ?", (volunteer_id,))
     row = await cursor.fetchone()
     return None if row is None else await _from_row(tx, row)
+
+
+async def get_many(tx: aiosqlite.Connection, volunteer_ids: Iterable[int]) -> dict[int, Volunteer]:
+    """Many people at once, by id: two queries per few hundred people."""
+    found: dict[int, Volunteer] = {}
+    for ids in chunked(sorted(set(volunteer_ids))):
+        in_list = marks(len(ids))
+        cursor = await tx.execute(f"SELECT * FROM volunteers WHERE id IN ({in_list})", ids)
+        rows = await cursor.fetchall()
+        needs: defaultdict[int, set[str]] = defaultdict(set)
+        cursor = await tx.execute(
+            f"SELECT volunteer_id, code FROM needs WHERE volunteer_id IN ({in_list})", ids
+        )
+        for r in await cursor.fetchall():
+            needs[r["volunteer_id"]].add(r["code"])
+        for row in rows:
+            found[row["id"]] = _volunteer(row, frozenset(needs.get(row["id"], ())))
+    return found
 
 
 async def consent(
