@@ -175,17 +175,20 @@ async def keep_going(api: FakeBotApi, volunteer: Volunteer) -> None:
 async def ask_again_if_forgotten(
     api: FakeBotApi, volunteers: list[Volunteer], handled: Callable[[int], bool]
 ) -> None:
-    """A crash after saving an answer but before replying leaves a person with no reply.
+    """A crash after saving an answer but before (all of) its reply leaves a person waiting.
 
     The journal says the update was handled, so it won't be replayed: like a person would,
     they send /start to see where they are.
     """
     for volunteer in volunteers:
-        if (
-            volunteer.awaiting is not None
-            and handled(volunteer.awaiting)
-            and (len(api.messages_to(volunteer.user.id)) == volunteer.seen)
-        ):
+        if volunteer.done:
+            continue
+        if volunteer.awaiting is not None and not handled(volunteer.awaiting):
+            continue  # the journal (or Telegram) hands it to the new process: a reply will come
+        messages = api.messages_to(volunteer.user.id)
+        no_reply = volunteer.awaiting is not None and len(messages) == volunteer.seen
+        only_a_lead_in = bool(messages) and decide(volunteer, messages[-1]) is None
+        if no_reply or only_a_lead_in:
             volunteer.awaiting = api.send_text(volunteer.user, "/start")
 
 
