@@ -392,17 +392,15 @@ async def decline_rest(c: CoordCtx, panel: Panel, key: str) -> Outcome:
 # --- /close -----------------------------------------------------------------------------------
 
 
+def _already_closed(panel: Panel) -> Outcome:
+    return Outcome(
+        [say("already_closed", panel=views.panel_view(panel), late_reserves=panel.late_reserves)]
+    )
+
+
 async def ask_close(c: CoordCtx, panel: Panel) -> Outcome:
     if panel.stage != "recruiting":
-        return Outcome(
-            [
-                say(
-                    "already_closed",
-                    panel=views.panel_view(panel),
-                    late_reserves=panel.late_reserves,
-                )
-            ]
-        )
+        return _already_closed(panel)
     people = await entries(c, panel)
     signed_up = sum(1 for e in people if e.application.status in CANDIDATES)
     return Outcome(
@@ -427,15 +425,7 @@ async def close(c: CoordCtx, panel: Panel, choice: str) -> Outcome:
     if choice not in ("closed", "late"):
         return out_of_date()
     if panel.stage != "recruiting":
-        return Outcome(
-            [
-                say(
-                    "already_closed",
-                    panel=views.panel_view(panel),
-                    late_reserves=panel.late_reserves,
-                )
-            ]
-        )
+        return _already_closed(panel)
     late = choice == "late"
     await panels.set_stage(c.tx, panel.id, "recruitment_closed", c.now)
     await panels.set_late_reserves(c.tx, panel.id, late)
