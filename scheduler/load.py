@@ -31,6 +31,7 @@ from bot.store import (
     volunteers,
 )
 from bot.store.attendance import Mark
+from bot.store.db import fetch_all
 from bot.store.ledger import Entry
 from bot.store.offers import PlaceOffer
 from bot.store.outcomes import Feedback, PanelOutcome
@@ -97,8 +98,7 @@ ORDER BY p.closes_at, p.code
 
 async def panels_with_work(tx: aiosqlite.Connection, now: datetime) -> list[int]:
     """Ids of the panels a tick must look at now, in the order they are planned."""
-    cursor = await tx.execute(_WITH_WORK, {"now": to_db(now)})
-    return [row["id"] for row in await cursor.fetchall()]
+    return [row["id"] for row in await fetch_all(tx, _WITH_WORK, {"now": to_db(now)})]
 
 
 async def panel_states(

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from bot.store.db import fetch_all, fetch_one
 from bot.timeutil import from_db, from_db_optional, to_db
 
 WARN_BEFORE = timedelta(days=7)
@@ -55,14 +56,14 @@ async def closed_panels(
     tx: aiosqlite.Connection,
 ) -> list[tuple[int, datetime, RetentionRun | None]]:
     """Closed panels, when they closed, and their retention record if it was made yet."""
-    cursor = await tx.execute(
-        "SELECT p.id, p.closed_at, r.panel_id, r.due_at, r.warned_at, r.ran_at "
-        "FROM panels p LEFT JOIN retention_runs r ON r.panel_id = p.id "
-        "WHERE p.stage = 'closed' AND p.closed_at IS NOT NULL ORDER BY p.id"
-    )
     return [
         (row["id"], from_db(row["closed_at"]), None if row["panel_id"] is None else _run(row))
-        for row in await cursor.fetchall()
+        for row in await fetch_all(
+            tx,
+            "SELECT p.id, p.closed_at, r.panel_id, r.due_at, r.warned_at, r.ran_at "
+            "FROM panels p LEFT JOIN retention_runs r ON r.panel_id = p.id "
+            "WHERE p.stage = 'closed' AND p.closed_at IS NOT NULL ORDER BY p.id",
+        )
     ]
 
 
@@ -72,8 +73,7 @@ async def run_for(tx: aiosqlite.Connection, panel_id: int, due_at: datetime) -> 
         "INSERT OR IGNORE INTO retention_runs (panel_id, due_at) VALUES (?, ?)",
         (panel_id, to_db(due_at)),
     )
-    cursor = await tx.execute("SELECT * FROM retention_runs WHERE panel_id = ?", (panel_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM retention_runs WHERE panel_id = ?", (panel_id,))
     assert row is not None
     return _run(row)
 
@@ -87,13 +87,16 @@ async def mark_warned(tx: aiosqlite.Connection, panel_id: int, now: datetime) ->
 
 async def _people(tx: aiosqlite.Connection, panel_id: int) -> list[tuple[int, int, bool]]:
     """(volunteer id, their other applications, wants future panels) for the panel's people."""
-    cursor = await tx.execute(
-        "SELECT v.id, v.future_panels, (SELECT count(*) FROM applications o "
-        "WHERE o.volunteer_id = v.id AND o.panel_id != ?) AS others "
-        "FROM volunteers v JOIN applications a ON a.volunteer_id = v.id WHERE a.panel_id = ?",
-        (panel_id, panel_id),
-    )
-    return [(r["id"], r["others"], bool(r["future_panels"])) for r in await cursor.fetchall()]
+    return [
+        (r["id"], r["others"], bool(r["future_panels"]))
+        for r in await fetch_all(
+            tx,
+            "SELECT v.id, v.future_panels, (SELECT count(*) FROM applications o "
+            "WHERE o.volunteer_id = v.id AND o.panel_id != ?) AS others "
+            "FROM volunteers v JOIN applications a ON a.volunteer_id = v.id WHERE a.panel_id = ?",
+            (panel_id, panel_id),
+        )
+    ]
 
 
 async def counts(tx: aiosqlite.Connection, panel_id: int) -> dict[str, int]:
@@ -152,12 +155,12 @@ async def delete(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None
 
 async def recorded(tx: aiosqlite.Connection, panel_id: int) -> dict[str, int]:
     """What a deletion removed, as recorded (zeros if it has not run)."""
-    cursor = await tx.execute(
+    row = await fetch_one(
+        tx,
         "SELECT applications_deleted, volunteers_deleted, volunteers_kept FROM retention_runs "
         "WHERE panel_id = ?",
         (panel_id,),
     )
-    row = await cursor.fetchone()
     assert row is not None
     return {
         "applications": row[0] or 0,

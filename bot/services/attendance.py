@@ -20,6 +20,7 @@ from bot.services.csvfile import cell, csv_bytes
 from bot.services.replies import Button, Document, Outcome, Reply, rows
 from bot.services.rights import is_coordinator
 from bot.store import applications, attendance, panels, volunteers
+from bot.store.db import fetch_one
 from messages import label, render
 from messages.render import money, short_day
 
@@ -112,8 +113,7 @@ class AttendanceService:
     async def _session(
         self, tx: aiosqlite.Connection, session_id: int
     ) -> tuple[Panel, Session] | None:
-        cursor = await tx.execute("SELECT panel_id FROM sessions WHERE id = ?", (session_id,))
-        row = await cursor.fetchone()
+        row = await fetch_one(tx, "SELECT panel_id FROM sessions WHERE id = ?", (session_id,))
         if row is None:
             return None
         panel = await panels.get(tx, row["panel_id"], self.app.settings.timezone)

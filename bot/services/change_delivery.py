@@ -17,6 +17,7 @@ from bot.services import views
 from bot.services.calendar_files import calendar_key, session_ics_document
 from bot.services.replies import Notice, Reply
 from bot.store import ledger, outbox, panels, session_versions
+from bot.store.db import fetch_one
 from messages import render
 from scheduler.timing import is_urgent_change, ledger_key, next_allowed_send
 
@@ -37,8 +38,7 @@ async def deliver_change(
     people already have.
     """
     await session_versions.sync(tx, now)
-    cursor = await tx.execute("SELECT panel_id FROM sessions WHERE id = ?", (session_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT panel_id FROM sessions WHERE id = ?", (session_id,))
     panel = None if row is None else await panels.get(tx, row["panel_id"], settings.timezone)
     if panel is None:
         return [notice for _, notice in told]

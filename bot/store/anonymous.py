@@ -6,15 +6,21 @@ from collections.abc import Sequence
 
 import aiosqlite
 
+from bot.store.db import fetch_all
+
 
 async def positions(
     tx: aiosqlite.Connection, panel_id: int, application_ids: Sequence[int]
 ) -> dict[int, int]:
     """The position of each application, giving new ones the next free positions in order."""
-    cursor = await tx.execute(
-        "SELECT application_id, position FROM anonymous_labels WHERE panel_id = ?", (panel_id,)
-    )
-    known = {row["application_id"]: row["position"] for row in await cursor.fetchall()}
+    known = {
+        row["application_id"]: row["position"]
+        for row in await fetch_all(
+            tx,
+            "SELECT application_id, position FROM anonymous_labels WHERE panel_id = ?",
+            (panel_id,),
+        )
+    }
     following = max(known.values(), default=-1) + 1
     for application_id in application_ids:
         if application_id not in known:

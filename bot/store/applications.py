@@ -9,6 +9,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.model import Application
+from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db_optional, to_db
 
@@ -27,15 +28,20 @@ EDITABLE = frozenset(
 
 async def _from_row(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Application:
     app_id = row["id"]
-    cursor = await tx.execute(
-        "SELECT session_id, answer FROM availability WHERE application_id = ?", (app_id,)
+    availability = {
+        r["session_id"]: r["answer"]
+        for r in await fetch_all(
+            tx, "SELECT session_id, answer FROM availability WHERE application_id = ?", (app_id,)
+        )
+    }
+    conflicts = tuple(
+        r["organisation"]
+        for r in await fetch_all(
+            tx,
+            "SELECT organisation FROM conflicts WHERE application_id = ? ORDER BY organisation",
+            (app_id,),
+        )
     )
-    availability = {r["session_id"]: r["answer"] for r in await cursor.fetchall()}
-    cursor = await tx.execute(
-        "SELECT organisation FROM conflicts WHERE application_id = ? ORDER BY organisation",
-        (app_id,),
-    )
-    conflicts = tuple(r["organisation"] for r in await cursor.fetchall())
     return _application(row, availability, conflicts)
 
 
@@ -60,61 +66,66 @@ def _application(
 
 
 async def get(tx: aiosqlite.Connection, application_id: int) -> Application | None:
-    cursor = await tx.execute("SELECT * FROM applications WHERE id = ?", (application_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM applications WHERE id = ?", (application_id,))
     return None if row is None else await _from_row(tx, row)
 
 
 async def find(tx: aiosqlite.Connection, panel_id: int, volunteer_id: int) -> Application | None:
-    cursor = await tx.execute(
+    row = await fetch_one(
+        tx,
         "SELECT * FROM applications WHERE panel_id = ? AND volunteer_id = ?",
         (panel_id, volunteer_id),
     )
-    row = await cursor.fetchone()
     return None if row is None else await _from_row(tx, row)
 
 
 async def for_volunteer(tx: aiosqlite.Connection, volunteer_id: int) -> list[Application]:
-    cursor = await tx.execute(
-        "SELECT * FROM applications WHERE volunteer_id = ? ORDER BY created_at, id",
-        (volunteer_id,),
-    )
-    return [await _from_row(tx, row) for row in await cursor.fetchall()]
+    return [
+        await _from_row(tx, row)
+        for row in await fetch_all(
+            tx,
+            "SELECT * FROM applications WHERE volunteer_id = ? ORDER BY created_at, id",
+            (volunteer_id,),
+        )
+    ]
 
 
 async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Application]:
-    cursor = await tx.execute(
-        "SELECT * FROM applications WHERE panel_id = ? ORDER BY submitted_at, id", (panel_id,)
-    )
-    return [await _from_row(tx, row) for row in await cursor.fetchall()]
+    return [
+        await _from_row(tx, row)
+        for row in await fetch_all(
+            tx,
+            "SELECT * FROM applications WHERE panel_id = ? ORDER BY submitted_at, id",
+            (panel_id,),
+        )
+    ]
 
 
 async def _many(
     tx: aiosqlite.Connection, where: str, params: Sequence[object]
 ) -> list[Application]:
     """Applications matching `where` (on `a`), in submission order: three queries in all."""
-    cursor = await tx.execute(
-        f"SELECT a.* FROM applications a WHERE {where} ORDER BY a.submitted_at, a.id", params
+    rows = await fetch_all(
+        tx, f"SELECT a.* FROM applications a WHERE {where} ORDER BY a.submitted_at, a.id", params
     )
-    rows = await cursor.fetchall()
     if not rows:
         return []
     availability: defaultdict[int, dict[int, str]] = defaultdict(dict)
-    cursor = await tx.execute(
+    for r in await fetch_all(
+        tx,
         "SELECT v.application_id, v.session_id, v.answer FROM availability v "
         f"JOIN applications a ON a.id = v.application_id WHERE {where}",
         params,
-    )
-    for r in await cursor.fetchall():
+    ):
         availability[r["application_id"]][r["session_id"]] = r["answer"]
     conflicts: defaultdict[int, list[str]] = defaultdict(list)
-    cursor = await tx.execute(
+    for r in await fetch_all(
+        tx,
         "SELECT c.application_id, c.organisation FROM conflicts c "
         f"JOIN applications a ON a.id = c.application_id WHERE {where} "
         "ORDER BY c.application_id, c.organisation",
         params,
-    )
-    for r in await cursor.fetchall():
+    ):
         conflicts[r["application_id"]].append(r["organisation"])
     return [
         _application(row, availability.get(row["id"], {}), tuple(conflicts.get(row["id"], ())))

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store.db import fetch_all
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db_optional, to_db
 
@@ -61,29 +62,34 @@ async def save(tx: aiosqlite.Connection, session_id: int, now: datetime) -> None
 
 
 async def for_session(tx: aiosqlite.Connection, session_id: int) -> dict[int, Mark]:
-    cursor = await tx.execute("SELECT * FROM attendance WHERE session_id = ?", (session_id,))
-    return {r["application_id"]: _mark(r) for r in await cursor.fetchall()}
+    return {
+        r["application_id"]: _mark(r)
+        for r in await fetch_all(tx, "SELECT * FROM attendance WHERE session_id = ?", (session_id,))
+    }
 
 
 async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Mark]:
-    cursor = await tx.execute(
-        "SELECT a.* FROM attendance a JOIN sessions s ON s.id = a.session_id "
-        "WHERE s.panel_id = ? ORDER BY s.starts_at, a.application_id",
-        (panel_id,),
-    )
-    return [_mark(r) for r in await cursor.fetchall()]
+    return [
+        _mark(r)
+        for r in await fetch_all(
+            tx,
+            "SELECT a.* FROM attendance a JOIN sessions s ON s.id = a.session_id "
+            "WHERE s.panel_id = ? ORDER BY s.starts_at, a.application_id",
+            (panel_id,),
+        )
+    ]
 
 
 async def for_panels(tx: aiosqlite.Connection, panel_ids: Sequence[int]) -> dict[int, list[Mark]]:
     """`for_panel` for each panel, by panel id."""
     found: dict[int, list[Mark]] = {panel_id: [] for panel_id in panel_ids}
     for ids in chunked(panel_ids):
-        cursor = await tx.execute(
+        for r in await fetch_all(
+            tx,
             "SELECT s.panel_id AS of_panel, a.* FROM attendance a "
             f"JOIN sessions s ON s.id = a.session_id WHERE s.panel_id IN ({marks(len(ids))}) "
             "ORDER BY s.starts_at, a.application_id",
             ids,
-        )
-        for r in await cursor.fetchall():
+        ):
             found[r["of_panel"]].append(_mark(r))
     return found

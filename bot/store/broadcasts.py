@@ -8,6 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store.db import fetch_all, fetch_one
 from bot.timeutil import to_db
 
 SETTLED = ("delivered", "failed", "blocked")
@@ -57,8 +58,7 @@ async def create(
 
 
 async def get(tx: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
-    cursor = await tx.execute("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
     return None if row is None else _broadcast(row)
 
 
@@ -97,8 +97,12 @@ async def start(
 
 
 async def sending(tx: aiosqlite.Connection) -> list[int]:
-    cursor = await tx.execute("SELECT id FROM broadcasts WHERE status = 'sending' ORDER BY id")
-    return [int(row["id"]) for row in await cursor.fetchall()]
+    return [
+        int(row["id"])
+        for row in await fetch_all(
+            tx, "SELECT id FROM broadcasts WHERE status = 'sending' ORDER BY id"
+        )
+    ]
 
 
 async def finish(tx: aiosqlite.Connection, broadcast_id: int, now: datetime) -> None:
@@ -129,13 +133,13 @@ async def settle_interrupted(tx: aiosqlite.Connection, broadcast_id: int, now: d
 
 async def claim_next(tx: aiosqlite.Connection, broadcast_id: int) -> Recipient | None:
     """The next person still to be sent to, marked as being sent to."""
-    cursor = await tx.execute(
+    row = await fetch_one(
+        tx,
         "SELECT d.volunteer_id, v.chat_id FROM broadcast_deliveries d "
         "JOIN volunteers v ON v.id = d.volunteer_id "
         "WHERE d.broadcast_id = ? AND d.state = 'queued' ORDER BY d.position LIMIT 1",
         (broadcast_id,),
     )
-    row = await cursor.fetchone()
     if row is None:
         return None
     await tx.execute(
@@ -159,12 +163,15 @@ async def settle(
 
 
 async def counts(tx: aiosqlite.Connection, broadcast_id: int) -> dict[str, int]:
-    cursor = await tx.execute(
-        "SELECT state, count(*) AS n FROM broadcast_deliveries WHERE broadcast_id = ? "
-        "GROUP BY state",
-        (broadcast_id,),
-    )
-    found = {row["state"]: int(row["n"]) for row in await cursor.fetchall()}
+    found = {
+        row["state"]: int(row["n"])
+        for row in await fetch_all(
+            tx,
+            "SELECT state, count(*) AS n FROM broadcast_deliveries WHERE broadcast_id = ? "
+            "GROUP BY state",
+            (broadcast_id,),
+        )
+    }
     return {state: found.get(state, 0) for state in ("queued", "sending", *SETTLED)}
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store.db import fetch_all, fetch_one
 from bot.timeutil import from_db, to_db
 
 
@@ -30,20 +31,20 @@ async def add(
 
 
 async def unsent(tx: aiosqlite.Connection) -> list[Item]:
-    cursor = await tx.execute("SELECT * FROM coordinator_outbox WHERE sent_at IS NULL ORDER BY id")
     return [
         Item(
             row["id"], row["kind"], row["panel_id"], row["volunteer_id"], from_db(row["created_at"])
         )
-        for row in await cursor.fetchall()
+        for row in await fetch_all(
+            tx, "SELECT * FROM coordinator_outbox WHERE sent_at IS NULL ORDER BY id"
+        )
     ]
 
 
 async def sent_since(tx: aiosqlite.Connection, since: datetime) -> int:
-    cursor = await tx.execute(
-        "SELECT count(*) AS n FROM coordinator_outbox WHERE sent_at > ?", (to_db(since),)
+    row = await fetch_one(
+        tx, "SELECT count(*) AS n FROM coordinator_outbox WHERE sent_at > ?", (to_db(since),)
     )
-    row = await cursor.fetchone()
     return 0 if row is None else int(row["n"])
 
 

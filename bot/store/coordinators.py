@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store.db import fetch_all, fetch_one
 from bot.timeutil import from_db, to_db
 
 
@@ -50,23 +51,26 @@ async def remove(tx: aiosqlite.Connection, telegram_id: int) -> bool:
 
 
 async def listed(tx: aiosqlite.Connection) -> list[int]:
-    cursor = await tx.execute("SELECT telegram_id FROM coordinators ORDER BY telegram_id")
-    return [int(row["telegram_id"]) for row in await cursor.fetchall()]
+    return [
+        int(row["telegram_id"])
+        for row in await fetch_all(tx, "SELECT telegram_id FROM coordinators ORDER BY telegram_id")
+    ]
 
 
 async def is_listed(tx: aiosqlite.Connection, telegram_id: int) -> bool:
-    cursor = await tx.execute("SELECT 1 FROM coordinators WHERE telegram_id = ?", (telegram_id,))
-    return await cursor.fetchone() is not None
+    return (
+        await fetch_one(tx, "SELECT 1 FROM coordinators WHERE telegram_id = ?", (telegram_id,))
+        is not None
+    )
 
 
 # --- what a coordinator is typing for -------------------------------------------------------
 
 
 async def pending_input(tx: aiosqlite.Connection, telegram_id: int) -> PendingInput | None:
-    cursor = await tx.execute(
-        "SELECT kind, data FROM coordinator_inputs WHERE telegram_id = ?", (telegram_id,)
+    row = await fetch_one(
+        tx, "SELECT kind, data FROM coordinator_inputs WHERE telegram_id = ?", (telegram_id,)
     )
-    row = await cursor.fetchone()
     return None if row is None else PendingInput(row["kind"], json.loads(row["data"]))
 
 
@@ -114,11 +118,6 @@ async def audit_entries(
     """Oldest first; with a limit, the newest `limit` entries."""
     where = "WHERE panel_code = ? COLLATE NOCASE" if panel_code else ""
     params: tuple[Any, ...] = (panel_code,) if panel_code else ()
-    cursor = await tx.execute(
-        f"SELECT * FROM (SELECT * FROM audit_log {where} ORDER BY at DESC, id DESC LIMIT ?) "
-        "ORDER BY at, id",
-        (*params, -1 if limit is None else limit),
-    )
     return [
         AuditEntry(
             from_db(row["at"]),
@@ -128,5 +127,10 @@ async def audit_entries(
             row["volunteer_id"],
             row["detail"],
         )
-        for row in await cursor.fetchall()
+        for row in await fetch_all(
+            tx,
+            f"SELECT * FROM (SELECT * FROM audit_log {where} ORDER BY at DESC, id DESC LIMIT ?) "
+            "ORDER BY at, id",
+            (*params, -1 if limit is None else limit),
+        )
     ]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -61,8 +62,7 @@ class Database:
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
             )
-            cursor = await tx.execute("SELECT version FROM schema_migrations")
-            done = {row[0] for row in await cursor.fetchall()}
+            done = {row[0] for row in await fetch_all(tx, "SELECT version FROM schema_migrations")}
             for version, name, sql in _migrations():
                 if version in done:
                     continue
@@ -73,6 +73,13 @@ class Database:
                 )
                 applied.append(name)
         return applied
+
+    async def execute_alone(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        """One statement as its own transaction (SQLite commits it by itself): one trip to the
+        database thread instead of three. Returns how many rows it changed."""
+        async with self._lock:
+            cursor = await self._conn.execute(sql, parameters)
+            return cursor.rowcount
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -90,6 +97,25 @@ class Database:
             await self._conn.execute("COMMIT")
             if event is not None:
                 handling_event.set(None)  # done: later units of work need not say so again
+
+
+async def fetch_one(
+    tx: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
+) -> aiosqlite.Row | None:
+    """The first row of a query expected to return at most one.
+
+    One trip to the database thread instead of two (execute, then fetch): each trip costs
+    about 0.2 ms of waiting here, and a busy update makes a dozen.
+    """
+    rows = await tx.execute_fetchall(sql, parameters)
+    return next(iter(rows), None)
+
+
+async def fetch_all(
+    tx: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
+) -> list[aiosqlite.Row]:
+    """Every row of a query, in one trip to the database thread."""
+    return list(await tx.execute_fetchall(sql, parameters))
 
 
 async def mark_event_done(conn: aiosqlite.Connection, event_id: int) -> None:

@@ -8,12 +8,12 @@ from datetime import datetime
 import aiosqlite
 
 from bot.model import Journey
+from bot.store.db import fetch_one
 from bot.timeutil import to_db
 
 
 async def get(tx: aiosqlite.Connection, telegram_id: int) -> Journey | None:
-    cursor = await tx.execute("SELECT * FROM journeys WHERE telegram_id = ?", (telegram_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM journeys WHERE telegram_id = ?", (telegram_id,))
     if row is None:
         return None
     return Journey(

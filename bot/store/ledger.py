@@ -14,6 +14,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, to_db
 
@@ -30,12 +31,12 @@ async def for_panels(
     """Every key recorded for each panel, by panel id (an empty dict for a panel with none)."""
     found: dict[int, dict[str, Entry]] = {panel_id: {} for panel_id in panel_ids}
     for ids in chunked(panel_ids):
-        cursor = await tx.execute(
+        for r in await fetch_all(
+            tx,
             "SELECT panel_id, key, outcome, at FROM sent_ledger "
             f"WHERE panel_id IN ({marks(len(ids))})",
             ids,
-        )
-        for r in await cursor.fetchall():
+        ):
             found[r["panel_id"]][r["key"]] = Entry(r["outcome"], from_db(r["at"]))
     return found
 
@@ -44,16 +45,17 @@ async def recorded(tx: aiosqlite.Connection, keys: Iterable[str]) -> set[str]:
     """Which of these keys are in the ledger, whatever their outcome."""
     found: set[str] = set()
     for batch in chunked(sorted(set(keys))):
-        cursor = await tx.execute(
-            f"SELECT key FROM sent_ledger WHERE key IN ({marks(len(batch))})", batch
+        found.update(
+            r["key"]
+            for r in await fetch_all(
+                tx, f"SELECT key FROM sent_ledger WHERE key IN ({marks(len(batch))})", batch
+            )
         )
-        found.update(r["key"] for r in await cursor.fetchall())
     return found
 
 
 async def get(tx: aiosqlite.Connection, key: str) -> Entry | None:
-    cursor = await tx.execute("SELECT outcome, at FROM sent_ledger WHERE key = ?", (key,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT outcome, at FROM sent_ledger WHERE key = ?", (key,))
     return None if row is None else Entry(row["outcome"], from_db(row["at"]))
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
 from bot.timeutil import to_db
 
@@ -41,14 +42,14 @@ async def replies_for_panel(
     tx: aiosqlite.Connection, panel_id: int
 ) -> dict[tuple[int, int], tuple[int, str]]:
     """(application id, session id) -> (version answered, answer)."""
-    cursor = await tx.execute(
-        "SELECT r.application_id, r.session_id, r.version, r.answer FROM session_replies r "
-        "JOIN sessions s ON s.id = r.session_id WHERE s.panel_id = ?",
-        (panel_id,),
-    )
     return {
         (r["application_id"], r["session_id"]): (r["version"], r["answer"])
-        for r in await cursor.fetchall()
+        for r in await fetch_all(
+            tx,
+            "SELECT r.application_id, r.session_id, r.version, r.answer FROM session_replies r "
+            "JOIN sessions s ON s.id = r.session_id WHERE s.panel_id = ?",
+            (panel_id,),
+        )
     }
 
 
@@ -58,13 +59,13 @@ async def replies_for_panels(
     """`replies_for_panel` for each panel, by panel id."""
     found: dict[int, dict[tuple[int, int], tuple[int, str]]] = {p: {} for p in panel_ids}
     for ids in chunked(panel_ids):
-        cursor = await tx.execute(
+        for r in await fetch_all(
+            tx,
             "SELECT s.panel_id, r.application_id, r.session_id, r.version, r.answer "
             "FROM session_replies r JOIN sessions s ON s.id = r.session_id "
             f"WHERE s.panel_id IN ({marks(len(ids))})",
             ids,
-        )
-        for r in await cursor.fetchall():
+        ):
             found[r["panel_id"]][(r["application_id"], r["session_id"])] = (
                 r["version"],
                 r["answer"],
@@ -77,16 +78,17 @@ def _offer(row: aiosqlite.Row) -> PlaceOffer:
 
 
 async def get_offer(tx: aiosqlite.Connection, offer_id: int) -> PlaceOffer | None:
-    cursor = await tx.execute("SELECT * FROM place_offers WHERE id = ?", (offer_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM place_offers WHERE id = ?", (offer_id,))
     return None if row is None else _offer(row)
 
 
 async def offers_for_session(tx: aiosqlite.Connection, session_id: int) -> list[PlaceOffer]:
-    cursor = await tx.execute(
-        "SELECT * FROM place_offers WHERE session_id = ? ORDER BY id", (session_id,)
-    )
-    return [_offer(r) for r in await cursor.fetchall()]
+    return [
+        _offer(r)
+        for r in await fetch_all(
+            tx, "SELECT * FROM place_offers WHERE session_id = ? ORDER BY id", (session_id,)
+        )
+    ]
 
 
 async def open_offers(
@@ -95,13 +97,13 @@ async def open_offers(
     """Offers not yet answered, oldest first, by panel id."""
     found: dict[int, list[PlaceOffer]] = {panel_id: [] for panel_id in panel_ids}
     for ids in chunked(panel_ids):
-        cursor = await tx.execute(
+        for r in await fetch_all(
+            tx,
             "SELECT s.panel_id AS of_panel, o.* FROM place_offers o "
             "JOIN sessions s ON s.id = o.session_id "
             f"WHERE s.panel_id IN ({marks(len(ids))}) AND o.status = 'offered' ORDER BY o.id",
             ids,
-        )
-        for r in await cursor.fetchall():
+        ):
             found[r["of_panel"]].append(_offer(r))
     return found
 

@@ -14,6 +14,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.services.replies import Button, Document, Reply
+from bot.store.db import fetch_all, fetch_one
 from bot.timeutil import from_db, to_db
 
 
@@ -67,8 +68,7 @@ async def enqueue(
     application_id: int | None = None,
 ) -> bool:
     """Queue a notice; False if one with this key was queued or sent before."""
-    cursor = await tx.execute("SELECT 1 FROM sent_ledger WHERE key = ?", (key,))
-    if await cursor.fetchone() is not None:
+    if await fetch_one(tx, "SELECT 1 FROM sent_ledger WHERE key = ?", (key,)) is not None:
         return False
     cursor = await tx.execute(
         "INSERT OR IGNORE INTO outbox (key, chat_id, panel_id, volunteer_id, application_id, "
@@ -91,9 +91,6 @@ async def enqueue(
 
 
 async def due(tx: aiosqlite.Connection, now: datetime) -> list[OutboxItem]:
-    cursor = await tx.execute(
-        "SELECT * FROM outbox WHERE not_before <= ? ORDER BY not_before, id", (to_db(now),)
-    )
     return [
         OutboxItem(
             id=r["id"],
@@ -106,7 +103,9 @@ async def due(tx: aiosqlite.Connection, now: datetime) -> list[OutboxItem]:
             not_before=from_db(r["not_before"]),
             urgent=bool(r["urgent"]),
         )
-        for r in await cursor.fetchall()
+        for r in await fetch_all(
+            tx, "SELECT * FROM outbox WHERE not_before <= ? ORDER BY not_before, id", (to_db(now),)
+        )
     ]
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, from_db_optional, to_db
 
@@ -50,17 +51,20 @@ def _outcome(panel_id: int, row: aiosqlite.Row | None) -> PanelOutcome:
 
 
 async def get(tx: aiosqlite.Connection, panel_id: int) -> PanelOutcome:
-    cursor = await tx.execute("SELECT * FROM outcomes WHERE panel_id = ?", (panel_id,))
-    return _outcome(panel_id, await cursor.fetchone())
+    return _outcome(
+        panel_id, await fetch_one(tx, "SELECT * FROM outcomes WHERE panel_id = ?", (panel_id,))
+    )
 
 
 async def for_panels(tx: aiosqlite.Connection, panel_ids: Sequence[int]) -> dict[int, PanelOutcome]:
     rows: dict[int, aiosqlite.Row] = {}
     for ids in chunked(panel_ids):
-        cursor = await tx.execute(
-            f"SELECT * FROM outcomes WHERE panel_id IN ({marks(len(ids))})", ids
+        rows.update(
+            (r["panel_id"], r)
+            for r in await fetch_all(
+                tx, f"SELECT * FROM outcomes WHERE panel_id IN ({marks(len(ids))})", ids
+            )
         )
-        rows.update((r["panel_id"], r) for r in await cursor.fetchall())
     return {panel_id: _outcome(panel_id, rows.get(panel_id)) for panel_id in panel_ids}
 
 
@@ -110,17 +114,19 @@ async def invite(
 
 
 async def feedback(tx: aiosqlite.Connection, application_id: int) -> Feedback | None:
-    cursor = await tx.execute("SELECT * FROM feedback WHERE application_id = ?", (application_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM feedback WHERE application_id = ?", (application_id,))
     return None if row is None else _feedback(row)
 
 
 async def feedback_for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Feedback]:
-    cursor = await tx.execute(
-        "SELECT * FROM feedback WHERE panel_id = ? ORDER BY invited_at, application_id",
-        (panel_id,),
-    )
-    return [_feedback(r) for r in await cursor.fetchall()]
+    return [
+        _feedback(r)
+        for r in await fetch_all(
+            tx,
+            "SELECT * FROM feedback WHERE panel_id = ? ORDER BY invited_at, application_id",
+            (panel_id,),
+        )
+    ]
 
 
 async def feedback_for_panels(
@@ -128,12 +134,12 @@ async def feedback_for_panels(
 ) -> dict[int, list[Feedback]]:
     found: dict[int, list[Feedback]] = {panel_id: [] for panel_id in panel_ids}
     for ids in chunked(panel_ids):
-        cursor = await tx.execute(
+        for r in await fetch_all(
+            tx,
             f"SELECT * FROM feedback WHERE panel_id IN ({marks(len(ids))}) "
             "ORDER BY invited_at, application_id",
             ids,
-        )
-        for r in await cursor.fetchall():
+        ):
             found[r["panel_id"]].append(_feedback(r))
     return found
 

@@ -13,6 +13,7 @@ import aiosqlite
 
 from bot.model import Panel, Session
 from bot.panelfile import PanelSpec
+from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, to_db
 
@@ -65,27 +66,31 @@ def _session(row: aiosqlite.Row) -> Session:
 
 
 async def get_by_code(tx: aiosqlite.Connection, code: str, default_tz: ZoneInfo) -> Panel | None:
-    cursor = await tx.execute("SELECT * FROM panels WHERE code = ? COLLATE NOCASE", (code,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM panels WHERE code = ? COLLATE NOCASE", (code,))
     return None if row is None else _panel(row, default_tz)
 
 
 async def get(tx: aiosqlite.Connection, panel_id: int, default_tz: ZoneInfo) -> Panel | None:
-    cursor = await tx.execute("SELECT * FROM panels WHERE id = ?", (panel_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM panels WHERE id = ?", (panel_id,))
     return None if row is None else _panel(row, default_tz)
 
 
 async def list_all(tx: aiosqlite.Connection, default_tz: ZoneInfo) -> list[Panel]:
-    cursor = await tx.execute("SELECT * FROM panels ORDER BY closes_at, code")
-    return [_panel(row, default_tz) for row in await cursor.fetchall()]
+    return [
+        _panel(row, default_tz)
+        for row in await fetch_all(tx, "SELECT * FROM panels ORDER BY closes_at, code")
+    ]
 
 
 async def sessions(tx: aiosqlite.Connection, panel_id: int) -> list[Session]:
-    cursor = await tx.execute(
-        "SELECT * FROM sessions WHERE panel_id = ? ORDER BY starts_at, position", (panel_id,)
-    )
-    return [_session(row) for row in await cursor.fetchall()]
+    return [
+        _session(row)
+        for row in await fetch_all(
+            tx,
+            "SELECT * FROM sessions WHERE panel_id = ? ORDER BY starts_at, position",
+            (panel_id,),
+        )
+    ]
 
 
 async def by_ids(
@@ -93,8 +98,9 @@ async def by_ids(
 ) -> dict[int, Panel]:
     found: dict[int, Panel] = {}
     for ids in chunked(sorted(set(panel_ids))):
-        cursor = await tx.execute(f"SELECT * FROM panels WHERE id IN ({marks(len(ids))})", ids)
-        for row in await cursor.fetchall():
+        for row in await fetch_all(
+            tx, f"SELECT * FROM panels WHERE id IN ({marks(len(ids))})", ids
+        ):
             found[row["id"]] = _panel(row, default_tz)
     return found
 
@@ -105,12 +111,12 @@ async def sessions_of(
     """Each panel's sessions in `sessions` order, by panel id."""
     found: defaultdict[int, list[Session]] = defaultdict(list)
     for ids in chunked(panel_ids):
-        cursor = await tx.execute(
+        for row in await fetch_all(
+            tx,
             f"SELECT * FROM sessions WHERE panel_id IN ({marks(len(ids))}) "
             "ORDER BY starts_at, position",
             ids,
-        )
-        for row in await cursor.fetchall():
+        ):
             found[row["panel_id"]].append(_session(row))
     return dict(found)
 

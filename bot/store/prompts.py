@@ -11,6 +11,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store.db import fetch_one
 from bot.timeutil import from_db, to_db
 
 
@@ -24,8 +25,7 @@ class Prompt:
 
 
 async def get(tx: aiosqlite.Connection, telegram_id: int) -> Prompt | None:
-    cursor = await tx.execute("SELECT * FROM pending_prompts WHERE telegram_id = ?", (telegram_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM pending_prompts WHERE telegram_id = ?", (telegram_id,))
     if row is None:
         return None
     return Prompt(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store.db import fetch_all, fetch_one
 from bot.timeutil import from_db, to_db
 
 
@@ -28,14 +29,14 @@ class Question:
 
 
 async def _answers(tx: aiosqlite.Connection, question_id: int) -> tuple[Answer, ...]:
-    cursor = await tx.execute(
-        "SELECT coordinator_id, text, sent_at FROM question_replies WHERE question_id = ? "
-        "ORDER BY id",
-        (question_id,),
-    )
     return tuple(
         Answer(row["coordinator_id"], row["text"], from_db(row["sent_at"]))
-        for row in await cursor.fetchall()
+        for row in await fetch_all(
+            tx,
+            "SELECT coordinator_id, text, sent_at FROM question_replies WHERE question_id = ? "
+            "ORDER BY id",
+            (question_id,),
+        )
     )
 
 
@@ -51,17 +52,20 @@ async def _question(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Question:
 
 
 async def get(tx: aiosqlite.Connection, question_id: int) -> Question | None:
-    cursor = await tx.execute("SELECT * FROM questions WHERE id = ?", (question_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM questions WHERE id = ?", (question_id,))
     return None if row is None else await _question(tx, row)
 
 
 async def recent(tx: aiosqlite.Connection, limit: int) -> list[Question]:
     """The newest questions, oldest of them first."""
-    cursor = await tx.execute(
-        "SELECT * FROM (SELECT * FROM questions ORDER BY id DESC LIMIT ?) ORDER BY id", (limit,)
-    )
-    return [await _question(tx, row) for row in await cursor.fetchall()]
+    return [
+        await _question(tx, row)
+        for row in await fetch_all(
+            tx,
+            "SELECT * FROM (SELECT * FROM questions ORDER BY id DESC LIMIT ?) ORDER BY id",
+            (limit,),
+        )
+    ]
 
 
 async def add_answer(

@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.model import Session
 from bot.store import panels
+from bot.store.db import fetch_all, fetch_one
 from bot.timeutil import from_db, to_db
 
 
@@ -109,28 +110,33 @@ async def add(
 
 
 async def get(tx: aiosqlite.Connection, change_id: int) -> SessionChangeRecord | None:
-    cursor = await tx.execute("SELECT * FROM session_changes WHERE id = ?", (change_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM session_changes WHERE id = ?", (change_id,))
     return None if row is None else _record(row)
 
 
 async def pending_for_session(
     tx: aiosqlite.Connection, session_id: int, source: str
 ) -> list[SessionChangeRecord]:
-    cursor = await tx.execute(
-        "SELECT * FROM session_changes WHERE session_id = ? AND source = ? AND status = 'pending' "
-        "ORDER BY id",
-        (session_id, source),
-    )
-    return [_record(row) for row in await cursor.fetchall()]
+    return [
+        _record(row)
+        for row in await fetch_all(
+            tx,
+            "SELECT * FROM session_changes "
+            "WHERE session_id = ? AND source = ? AND status = 'pending' ORDER BY id",
+            (session_id, source),
+        )
+    ]
 
 
 async def unannounced(tx: aiosqlite.Connection) -> list[SessionChangeRecord]:
-    cursor = await tx.execute(
-        "SELECT * FROM session_changes WHERE status = 'pending' AND announced_at IS NULL "
-        "ORDER BY id"
-    )
-    return [_record(row) for row in await cursor.fetchall()]
+    return [
+        _record(row)
+        for row in await fetch_all(
+            tx,
+            "SELECT * FROM session_changes WHERE status = 'pending' AND announced_at IS NULL "
+            "ORDER BY id",
+        )
+    ]
 
 
 async def mark_announced(tx: aiosqlite.Connection, change_id: int, now: datetime) -> None:
@@ -157,11 +163,11 @@ async def decide(
 
 async def latest_sent(tx: aiosqlite.Connection, session_id: int) -> int | None:
     """The newest change people were told about: only its re-confirm buttons still count."""
-    cursor = await tx.execute(
+    row = await fetch_one(
+        tx,
         "SELECT max(id) AS id FROM session_changes WHERE session_id = ? AND status = 'sent'",
         (session_id,),
     )
-    row = await cursor.fetchone()
     return None if row is None or row["id"] is None else int(row["id"])
 
 
@@ -176,19 +182,19 @@ class Affected:
 
 async def affected(tx: aiosqlite.Connection, session_id: int) -> list[Affected]:
     """Everyone still on the panel who said yes or maybe to this session."""
-    cursor = await tx.execute(
-        "SELECT a.id AS application_id, v.id AS volunteer_id, v.chat_id, v.name, av.answer "
-        "FROM availability av JOIN applications a ON a.id = av.application_id "
-        "JOIN volunteers v ON v.id = a.volunteer_id "
-        "WHERE av.session_id = ? AND av.answer IN ('yes', 'maybe') "
-        "AND a.status IN ('applied', 'confirmed', 'reserve') ORDER BY a.submitted_at, a.id",
-        (session_id,),
-    )
     return [
         Affected(
             row["application_id"], row["volunteer_id"], row["chat_id"], row["name"], row["answer"]
         )
-        for row in await cursor.fetchall()
+        for row in await fetch_all(
+            tx,
+            "SELECT a.id AS application_id, v.id AS volunteer_id, v.chat_id, v.name, av.answer "
+            "FROM availability av JOIN applications a ON a.id = av.application_id "
+            "JOIN volunteers v ON v.id = a.volunteer_id "
+            "WHERE av.session_id = ? AND av.answer IN ('yes', 'maybe') "
+            "AND a.status IN ('applied', 'confirmed', 'reserve') ORDER BY a.submitted_at, a.id",
+            (session_id,),
+        )
     ]
 
 
@@ -208,8 +214,7 @@ async def apply_state(tx: aiosqlite.Connection, session_id: int, state: SessionS
 
 
 async def session(tx: aiosqlite.Connection, session_id: int) -> Session | None:
-    cursor = await tx.execute("SELECT panel_id FROM sessions WHERE id = ?", (session_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT panel_id FROM sessions WHERE id = ?", (session_id,))
     if row is None:
         return None
     return next((s for s in await panels.sessions(tx, row["panel_id"]) if s.id == session_id), None)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store.db import fetch_all
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, to_db
 
@@ -96,11 +97,11 @@ async def for_panels(
     """Every snapshot of each panel's sessions, by panel id, then (session id, version)."""
     found: dict[int, dict[tuple[int, int], Snapshot]] = {panel_id: {} for panel_id in panel_ids}
     for ids in chunked(panel_ids):
-        cursor = await tx.execute(
+        for r in await fetch_all(
+            tx,
             "SELECT s.panel_id AS of_panel, n.* FROM session_snapshots n "
             f"JOIN sessions s ON s.id = n.session_id WHERE s.panel_id IN ({marks(len(ids))})",
             ids,
-        )
-        for r in await cursor.fetchall():
+        ):
             found[r["of_panel"]][(r["session_id"], r["version"])] = _snapshot(r)
     return found

@@ -9,6 +9,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.model import Volunteer
+from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, from_db_optional, to_db
 
@@ -18,8 +19,12 @@ EDITABLE = frozenset(
 
 
 async def _needs(tx: aiosqlite.Connection, volunteer_id: int) -> frozenset[str]:
-    cursor = await tx.execute("SELECT code FROM needs WHERE volunteer_id = ?", (volunteer_id,))
-    return frozenset(row["code"] for row in await cursor.fetchall())
+    return frozenset(
+        row["code"]
+        for row in await fetch_all(
+            tx, "SELECT code FROM needs WHERE volunteer_id = ?", (volunteer_id,)
+        )
+    )
 
 
 async def _from_row(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Volunteer:
@@ -44,14 +49,12 @@ def _volunteer(row: aiosqlite.Row, needs: frozenset[str]) -> Volunteer:
 
 
 async def by_telegram_id(tx: aiosqlite.Connection, telegram_id: int) -> Volunteer | None:
-    cursor = await tx.execute("SELECT * FROM volunteers WHERE telegram_id = ?", (telegram_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM volunteers WHERE telegram_id = ?", (telegram_id,))
     return None if row is None else await _from_row(tx, row)
 
 
 async def get(tx: aiosqlite.Connection, volunteer_id: int) -> Volunteer | None:
-    cursor = await tx.execute("SELECT * FROM volunteers WHERE id = ?", (volunteer_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT * FROM volunteers WHERE id = ?", (volunteer_id,))
     return None if row is None else await _from_row(tx, row)
 
 
@@ -60,13 +63,11 @@ async def get_many(tx: aiosqlite.Connection, volunteer_ids: Iterable[int]) -> di
     found: dict[int, Volunteer] = {}
     for ids in chunked(sorted(set(volunteer_ids))):
         in_list = marks(len(ids))
-        cursor = await tx.execute(f"SELECT * FROM volunteers WHERE id IN ({in_list})", ids)
-        rows = await cursor.fetchall()
+        rows = await fetch_all(tx, f"SELECT * FROM volunteers WHERE id IN ({in_list})", ids)
         needs: defaultdict[int, set[str]] = defaultdict(set)
-        cursor = await tx.execute(
-            f"SELECT volunteer_id, code FROM needs WHERE volunteer_id IN ({in_list})", ids
-        )
-        for r in await cursor.fetchall():
+        for r in await fetch_all(
+            tx, f"SELECT volunteer_id, code FROM needs WHERE volunteer_id IN ({in_list})", ids
+        ):
             needs[r["volunteer_id"]].add(r["code"])
         for row in rows:
             found[row["id"]] = _volunteer(row, frozenset(needs.get(row["id"], ())))
@@ -121,8 +122,7 @@ async def set_needs(tx: aiosqlite.Connection, volunteer_id: int, codes: Iterable
 
 async def erase(tx: aiosqlite.Connection, volunteer_id: int, now: datetime, reason: str) -> None:
     """Delete a person and everything about them; keep only that an erasure happened."""
-    cursor = await tx.execute("SELECT telegram_id FROM volunteers WHERE id = ?", (volunteer_id,))
-    row = await cursor.fetchone()
+    row = await fetch_one(tx, "SELECT telegram_id FROM volunteers WHERE id = ?", (volunteer_id,))
     if row is not None:
         await tx.execute("DELETE FROM journeys WHERE telegram_id = ?", (row["telegram_id"],))
     await tx.execute("DELETE FROM volunteers WHERE id = ?", (volunteer_id,))

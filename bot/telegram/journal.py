@@ -21,7 +21,7 @@ from telegram import Bot, Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.clock import Clock
-from bot.store.db import Database, handling_event, mark_event_done
+from bot.store.db import Database, fetch_all, fetch_one, handling_event, mark_event_done
 from bot.timeutil import to_db
 
 log = logging.getLogger(__name__)
@@ -57,10 +57,12 @@ class JournalingQueue(asyncio.Queue[object]):
                 "DELETE FROM update_journal WHERE done = 1 AND received_at < ?",
                 (to_db(self._clock.now() - KEEP_DONE),),
             )
-            cursor = await tx.execute(
-                "SELECT payload FROM update_journal WHERE done = 0 ORDER BY update_id"
-            )
-            payloads = [row[0] for row in await cursor.fetchall()]
+            payloads = [
+                row[0]
+                for row in await fetch_all(
+                    tx, "SELECT payload FROM update_journal WHERE done = 0 ORDER BY update_id"
+                )
+            ]
         for payload in payloads:
             update = Update.de_json(json.loads(payload), bot)
             self._queued.add(update.update_id)
@@ -71,16 +73,17 @@ class JournalingQueue(asyncio.Queue[object]):
 
     async def _record(self, update: Update) -> bool:
         """Save the update; False if it was already handled (Telegram sent it again)."""
+        saved = await self._db.execute_alone(
+            "INSERT OR IGNORE INTO update_journal (update_id, payload, received_at) "
+            "VALUES (?, ?, ?)",
+            (update.update_id, update.to_json(), to_db(self._clock.now())),
+        )
+        if saved:
+            return True
         async with self._db.transaction() as tx:
-            await tx.execute(
-                "INSERT OR IGNORE INTO update_journal (update_id, payload, received_at) "
-                "VALUES (?, ?, ?)",
-                (update.update_id, update.to_json(), to_db(self._clock.now())),
+            row = await fetch_one(
+                tx, "SELECT done FROM update_journal WHERE update_id = ?", (update.update_id,)
             )
-            cursor = await tx.execute(
-                "SELECT done FROM update_journal WHERE update_id = ?", (update.update_id,)
-            )
-            row = await cursor.fetchone()
         return row is not None and not row[0]
 
 
