@@ -68,6 +68,16 @@ async def test_no_consent_stores_nothing(world: World, sam: FakeUser) -> None:
     assert await rows(world, "SELECT * FROM journeys") == []
 
 
+async def test_agreeing_brings_one_message_thanks_and_the_first_page(
+    world: World, sam: FakeUser
+) -> None:
+    reply = await consent(world, sam)
+    assert len(reply.messages) == 1
+    assert reply.text.startswith("Thank you. Let's begin.")
+    assert "What we are buying" in reply.text and "(1 of 8)" in reply.text
+    assert reply.last.button_texts[0] == "Next"
+
+
 async def test_not_for_me_keeps_nothing(world: World, sam: FakeUser) -> None:
     await consent(world, sam)
     await world.harness.press_button(sam, "Next")

@@ -36,6 +36,7 @@ _ATTRIBUTE = re.compile(
     r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?"
 )
 _END_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9-]*)\s*>")
+_PLAIN = re.compile(r"[^&<]+")
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -76,9 +77,12 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
             pos16 += utf16_len(decoded)
             i = match.end()
         elif char != "<":
-            out.append(char)
-            pos16 += utf16_len(char)
-            i += 1
+            # A whole run of plain text at once: a long message costs one step, not thousands.
+            plain = _PLAIN.match(text, i)
+            assert plain is not None
+            out.append(plain.group(0))
+            pos16 += utf16_len(plain.group(0))
+            i = plain.end()
         elif text.startswith("</", i):
             match = _END_TAG.match(text, i)
             where = _byte_offset(text, i)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ class Outcome:
     def extend(self, other: Outcome) -> Outcome:
         self.replies.extend(other.replies)
         self.notices.extend(other.notices)
+        return self
+
+    def lead_in(self, text: str) -> Outcome:
+        """Put a line above the first reply, in the same message: one message, not two."""
+        first = self.replies[0]
+        self.replies[0] = replace(first, text=f"{text}\n\n{first.text}")
         return self
 
 

@@ -19,6 +19,7 @@ from bot.services import journey, notify, typed_answers, views
 from bot.services.context import AppContext, Person
 from bot.services.notify import coordinator_chat_ids
 from bot.services.replies import Button, Document, Notice, Outcome, Reply, rows
+from bot.services.steps import StepCtx
 from bot.store import applications, journeys, panels, volunteers
 from messages import label, render
 
@@ -109,8 +110,9 @@ class VolunteerService:
             return Outcome([_say("volunteer/panel_closed", panel=views.panel_view(panel))])
         welcome = self._welcome(panel, person, returning=volunteer is not None)
         if not rules.is_open(panel, now):
-            return Outcome([_say("volunteer_news/late_reserve", panel=views.panel_view(panel)),
-                            welcome])
+            return Outcome(
+                [_say("volunteer_news/late_reserve", panel=views.panel_view(panel)), welcome]
+            )
         return Outcome([welcome])
 
     def _retention(self, panel: Panel) -> int:
@@ -154,13 +156,12 @@ class VolunteerService:
                     )
                 ]
             )
-        await journeys.save(tx, Journey(person.telegram_id, "signup", "info", panel.id), now)
         log.info("consent given; application %s started", application.id)
-        started = await journey.load(self.app, tx, person)
-        assert started is not None
-        return Outcome([_say("volunteer/consent_thanks")]).extend(
-            await journey.begin(started, "signup")
-        )
+        sessions = await panels.sessions(tx, panel.id)
+        first = Journey(person.telegram_id, "signup", "info", panel.id)
+        started = StepCtx(self.app, tx, person, first, volunteer, panel, application, sessions, now)
+        outcome = await journey.begin(started, "signup")
+        return outcome.lead_in(render("volunteer/consent_thanks"))
 
     # --- buttons ------------------------------------------------------------------------
 
