@@ -98,6 +98,8 @@ RULES: list[tuple[str, Action]] = [
     ("Here is what you told us", ("press", "Send")),
     ("something went wrong on our side", ("say", "/start")),
     ("You have paused signing up", ("say", "/start")),
+    # /start without the link's code (after an error, say) lists the open panels.
+    ("Tap one to find out more", ("press", "Ashbridge day services")),
 ]
 FINISHED = "You have signed up for"
 

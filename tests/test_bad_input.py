@@ -181,3 +181,19 @@ async def test_a_command_in_a_group_points_to_a_private_chat(
     assert len(replies) == 1
     assert "I only talk in private chats" in replies[0].text
     assert world.api.messages_to(sam.id) == []
+
+
+async def test_a_press_too_old_to_answer_still_counts(world: World, sam: FakeUser) -> None:
+    # After a crash the journal hands a press to the bot again, but Telegram will no longer
+    # let it answer that press: the answer is refused, and the press must count all the same.
+    await at_role_step(world, sam)
+    role_question = world.api.messages_to(sam.id)[-1]
+    button = role_question.find_button("I am a carer")
+    assert button is not None and button.callback_data is not None
+    update_id = world.api.press(sam, role_question.message_id, button.callback_data)
+    world.api.open_callback_queries.clear()  # Telegram forgot it before the bot could answer
+    await world.harness.wait_processed(update_id)
+    assert "Is there another way we can reach you?" in world.api.messages_to(sam.id)[-1].text
+    async with world.db.transaction() as tx:
+        cursor = await tx.execute("SELECT role FROM volunteers")
+        assert [tuple(row) for row in await cursor.fetchall()] == [("carer",)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -26,23 +27,20 @@ EDITABLE = frozenset(
 )
 
 
-async def _from_row(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Application:
-    app_id = row["id"]
-    availability = {
-        r["session_id"]: r["answer"]
-        for r in await fetch_all(
-            tx, "SELECT session_id, answer FROM availability WHERE application_id = ?", (app_id,)
-        )
-    }
-    conflicts = tuple(
-        r["organisation"]
-        for r in await fetch_all(
-            tx,
-            "SELECT organisation FROM conflicts WHERE application_id = ? ORDER BY organisation",
-            (app_id,),
-        )
-    )
-    return _application(row, availability, conflicts)
+# An application with its availability and conflicts: one query, so one trip to the database.
+_WHOLE = (
+    "SELECT a.*, "
+    "(SELECT json_group_object(session_id, answer) FROM availability "
+    "WHERE application_id = a.id) AS availability_json, "
+    "(SELECT json_group_array(organisation) FROM conflicts "
+    "WHERE application_id = a.id) AS conflicts_json "
+    "FROM applications a "
+)
+
+
+def _whole(row: aiosqlite.Row) -> Application:
+    availability = {int(k): v for k, v in json.loads(row["availability_json"]).items()}
+    return _application(row, availability, tuple(sorted(json.loads(row["conflicts_json"]))))
 
 
 def _application(
@@ -66,37 +64,31 @@ def _application(
 
 
 async def get(tx: aiosqlite.Connection, application_id: int) -> Application | None:
-    row = await fetch_one(tx, "SELECT * FROM applications WHERE id = ?", (application_id,))
-    return None if row is None else await _from_row(tx, row)
+    row = await fetch_one(tx, _WHOLE + "WHERE a.id = ?", (application_id,))
+    return None if row is None else _whole(row)
 
 
 async def find(tx: aiosqlite.Connection, panel_id: int, volunteer_id: int) -> Application | None:
     row = await fetch_one(
-        tx,
-        "SELECT * FROM applications WHERE panel_id = ? AND volunteer_id = ?",
-        (panel_id, volunteer_id),
+        tx, _WHOLE + "WHERE a.panel_id = ? AND a.volunteer_id = ?", (panel_id, volunteer_id)
     )
-    return None if row is None else await _from_row(tx, row)
+    return None if row is None else _whole(row)
 
 
 async def for_volunteer(tx: aiosqlite.Connection, volunteer_id: int) -> list[Application]:
     return [
-        await _from_row(tx, row)
+        _whole(row)
         for row in await fetch_all(
-            tx,
-            "SELECT * FROM applications WHERE volunteer_id = ? ORDER BY created_at, id",
-            (volunteer_id,),
+            tx, _WHOLE + "WHERE a.volunteer_id = ? ORDER BY a.created_at, a.id", (volunteer_id,)
         )
     ]
 
 
 async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Application]:
     return [
-        await _from_row(tx, row)
+        _whole(row)
         for row in await fetch_all(
-            tx,
-            "SELECT * FROM applications WHERE panel_id = ? ORDER BY submitted_at, id",
-            (panel_id,),
+            tx, _WHOLE + "WHERE a.panel_id = ? ORDER BY a.submitted_at, a.id", (panel_id,)
         )
     ]
 

@@ -9,6 +9,7 @@ from bot.services.context import AppContext
 from bot.services.volunteer import VolunteerService
 from bot.telegram import coordinator_handlers, journal, scheduling, volunteer_handlers
 from bot.telegram.errors import on_error
+from bot.telegram.ordering import InOrderPerPerson
 from bot.telegram.transport import PacedRequests
 from messages import label
 
@@ -35,8 +36,9 @@ def build_application(ctx: AppContext, *, token: str) -> Application:  # type: i
         .update_queue(updates)
         # Counts every request with a chat_id against Telegram's 30 a second, with broadcasts.
         .rate_limiter(PacedRequests())
+        # Different people side by side; each person's updates one at a time, in order.
+        .concurrent_updates(InOrderPerPerson())
     )
-    # One update at a time (the default): each person's answers are handled in order.
     application = builder.build()
     application.bot_data["ctx"] = ctx
     journal.install(application, ctx.db)

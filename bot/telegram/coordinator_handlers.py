@@ -24,7 +24,7 @@ from bot.services.replies import Notice, Outcome
 from bot.services.rights import coordinator_ids
 from bot.services.volunteer import VolunteerService
 from bot.telegram import router, scheduler_handlers
-from bot.telegram.sender import deliver
+from bot.telegram.sender import acknowledge, deliver
 from bot.telegram.transport import BotTransport, PacedRequests
 from bot.telegram.volunteer_handlers import person_of
 from messages import label
@@ -143,7 +143,7 @@ def _register(
     async def pressed(update: Update, context: Context) -> None:
         query = update.callback_query
         assert query is not None
-        await query.answer()
+        await acknowledge(query)
         person = person_of(update)
         message_id = query.message.message_id if query.message else None
         outcome = await service.button(person, query.data or "", message_id)
@@ -154,7 +154,7 @@ def _register(
     async def reconfirmed(update: Update, context: Context) -> None:
         query = update.callback_query
         assert query is not None
-        await query.answer()
+        await acknowledge(query)
         person = person_of(update)
         outcome = await session_changes.reconfirm(ctx, person, query.data or "")
         await deliver(update.get_bot(), person.chat_id, outcome)

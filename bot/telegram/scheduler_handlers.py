@@ -19,7 +19,7 @@ from bot.services.feedback import FeedbackService
 from bot.services.panel_outcome import OutcomeService
 from bot.services.reminder_replies import ReminderReplyService
 from bot.services.replies import Outcome
-from bot.telegram.sender import deliver
+from bot.telegram.sender import acknowledge, deliver
 from bot.telegram.volunteer_handlers import person_of
 from scheduler.runner import SchedulerRunner
 
@@ -48,7 +48,7 @@ def register(
     async def pressed(update: Update, context: Context) -> None:
         query = update.callback_query
         assert query is not None
-        await query.answer()
+        await acknowledge(query)
         data = query.data or ""
         person = person_of(update)
         # PTB lets a press with empty data past any pattern, so the prefix may be unknown.

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+)
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.services.replies import Keyboard, Outcome, Reply
 from bot.telegram.retry import with_retries
@@ -44,15 +51,23 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return parts
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit_message_id: int | None = None
-                     ) -> int | None:
+async def send_reply(
+    bot: Bot, chat_id: int, reply: Reply, *, edit_message_id: int | None = None
+) -> int | None:
     """Send one reply; return the message id of what was sent or edited."""
     markup = keyboard(reply.buttons)
     if reply.edit and edit_message_id is not None:
         try:
-            await with_retries(lambda: bot.edit_message_text(
-                reply.text, chat_id=chat_id, message_id=edit_message_id,
-                parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW))
+            await with_retries(
+                lambda: bot.edit_message_text(
+                    reply.text,
+                    chat_id=chat_id,
+                    message_id=edit_message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=NO_PREVIEW,
+                )
+            )
             return edit_message_id
         except BadRequest as error:
             if "not modified" in str(error).lower():
@@ -60,9 +75,15 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit_message_id: i
             log.warning("could not edit a message, sending a new one: %s", error)
     if reply.document is not None:
         document = reply.document
-        sent = await with_retries(lambda: bot.send_document(
-            chat_id, InputFile(document.content, filename=document.filename),
-            caption=reply.text, parse_mode=ParseMode.HTML, reply_markup=markup))
+        sent = await with_retries(
+            lambda: bot.send_document(
+                chat_id,
+                InputFile(document.content, filename=document.filename),
+                caption=reply.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        )
         return sent.message_id
     parts = split_text(reply.text)
     message_id = None
@@ -72,16 +93,32 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit_message_id: i
     return message_id
 
 
-async def _send_text(bot: Bot, chat_id: int, text: str,
-                     markup: InlineKeyboardMarkup | None) -> int:
-    sent = await with_retries(lambda: bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-        reply_markup=markup))
+async def _send_text(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> int:
+    sent = await with_retries(
+        lambda: bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=NO_PREVIEW,
+            reply_markup=markup,
+        )
+    )
     return sent.message_id
 
 
-async def deliver(bot: Bot, chat_id: int, outcome: Outcome, *,
-                  pressed_message_id: int | None = None) -> None:
+async def acknowledge(query: CallbackQuery) -> None:
+    """Stop the pressed button's spinner. If Telegram refuses (a press handled again after a
+    crash is too old to answer) or the network fails, the press still counts: the spinner
+    only turns a little longer."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.info("could not answer a button press: %s", error)
+
+
+async def deliver(
+    bot: Bot, chat_id: int, outcome: Outcome, *, pressed_message_id: int | None = None
+) -> None:
     """Answer the person who acted, then tell anyone else who needs to know."""
     for reply in outcome.replies:
         await send_reply(bot, chat_id, reply, edit_message_id=pressed_message_id)

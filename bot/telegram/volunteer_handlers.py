@@ -18,7 +18,7 @@ from telegram.ext import (
 from bot.services.context import Person
 from bot.services.replies import Outcome
 from bot.services.volunteer import VolunteerService
-from bot.telegram.sender import deliver
+from bot.telegram.sender import acknowledge, deliver
 from messages import render
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -57,7 +57,7 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
     async def pressed(update: Update, context: Context) -> None:
         query = update.callback_query
         assert query is not None
-        await query.answer()
+        await acknowledge(query)
         outcome = await service.button(person_of(update), query.data or "")
         message_id = query.message.message_id if query.message else None
         await deliver(update.get_bot(), person_of(update).chat_id, outcome,
