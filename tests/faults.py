@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.sandbox.fake_api import BotMessage, FakeBotApi, FakeUser
@@ -30,10 +32,31 @@ def far_future_panel(folder: Path) -> Path:
     return path
 
 
+def panel_under_way(folder: Path) -> Path:
+    """The example panel moved so that its first session starts at 11:00 today, in a timezone
+    where it is 09:something now, with one reminder 2 hours before each session: the first
+    is due at once, whenever the test runs."""
+    now = datetime.now(UTC)
+    offset = (9 - now.hour + 12) % 24 - 12  # hours east of UTC, so that it is 09:xx there
+    zone = f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC"  # Etc/GMT-9 is 9 hours east
+    shift = (now + timedelta(hours=offset)).date() - date(2027, 3, 9)  # the first session
+
+    def moved(match: re.Match[str]) -> str:
+        return (date.fromisoformat(match.group(0)) + shift).isoformat()
+
+    text = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", moved, EXAMPLE_PANEL.read_text(encoding="utf-8"))
+    text = text.replace("timezone: Europe/London", f"timezone: {zone}")
+    text = re.sub(r"^reminders: .*$", "reminders: 2h", text, flags=re.MULTILINE)
+    path = folder / "panel-today.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 class BotProcess:
-    def __init__(self, api: FakeBotApi, database: Path) -> None:
+    def __init__(self, api: FakeBotApi, database: Path, *, quiet_hours: str | None = None) -> None:
         self.api = api
         self.database = database
+        self.quiet_hours = quiet_hours
         self.process: subprocess.Popen[bytes] | None = None
 
     def env(self) -> dict[str, str]:
@@ -47,6 +70,7 @@ class BotProcess:
             "PANELBOT_DATABASE": str(self.database),
             "PANELBOT_COORDINATORS": str(COORDINATOR_ID),
             "PTB_TIMEDELTA": "1",
+            **({"PANELBOT_QUIET_HOURS": self.quiet_hours} if self.quiet_hours else {}),
         }
 
     async def start(self) -> None:

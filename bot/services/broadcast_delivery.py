@@ -9,8 +9,9 @@
 - A 429 holds every request for what Telegram asks, then the same message is tried again.
 - 403 (the person blocked the bot) marks them unreachable; later broadcasts skip them.
 - Each recipient's row in the ledger is claimed before the message goes and settled right
-  after, so a restart carries on where it stopped and never sends anyone a second copy. (A
-  restart that cut off messages in flight counts them as failed: they may have arrived.)
+  after, so a restart carries on where it stopped. Messages cut off in flight (at most
+  IN_FLIGHT) are sent again: one of those people may get a second copy, if theirs had
+  arrived, but nobody goes without.
 
 Nothing here imports Telegram: the chat app plugs in a `Transport`.
 """
@@ -315,7 +316,7 @@ class BroadcastRunner:
             broadcast = await broadcasts.get(tx, broadcast_id)
             if broadcast is None or broadcast.status != "sending":
                 return Report()
-            await broadcasts.settle_interrupted(tx, broadcast_id, self.app.clock.now())
+            await broadcasts.requeue_interrupted(tx, broadcast_id)
             panel = await panels.get(tx, broadcast.panel_id, self.app.settings.timezone)
             counts = await broadcasts.counts(tx, broadcast_id)
         assert panel is not None

@@ -120,13 +120,13 @@ async def set_progress_message(
     )
 
 
-async def settle_interrupted(tx: aiosqlite.Connection, broadcast_id: int, now: datetime) -> int:
-    """A message claimed but never settled was in flight when the bot stopped. It may have
-    arrived, so it is not sent again (nobody gets a broadcast twice); it counts as failed."""
+async def requeue_interrupted(tx: aiosqlite.Connection, broadcast_id: int) -> int:
+    """A message claimed but never settled was in flight when the bot stopped. It is sent
+    again: a person may get it twice (if it had arrived), but nobody goes without it."""
     cursor = await tx.execute(
-        "UPDATE broadcast_deliveries SET state = 'failed', settled_at = ? "
+        "UPDATE broadcast_deliveries SET state = 'queued' "
         "WHERE broadcast_id = ? AND state = 'sending'",
-        (to_db(now), broadcast_id),
+        (broadcast_id,),
     )
     return cursor.rowcount
 
