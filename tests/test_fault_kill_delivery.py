@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,59 +43,67 @@ async def setting_up(database: Path, panel: Path) -> tuple[Database, int]:
     return db, imported.panel_id
 
 
-async def query(database: Path, sql: str) -> list[tuple[object, ...]]:
+async def telegram_ids(database: Path, sql: str) -> set[int]:
     db = await Database.open(database)
     try:
         async with db.transaction() as tx:
-            return [tuple(row) for row in await fetch_all(tx, sql)]
+            return {int(row[0]) for row in await fetch_all(tx, sql)}
     finally:
         await db.close()
 
 
-def copies_of(api: FakeBotApi, words: str, people: list[int]) -> Counter[int]:
-    """How many messages with these words each person has received."""
-    chats = set(people)
-    return Counter(
-        m.chat_id
-        for kind, m in api.events
-        if kind == "sent" and m.chat_id in chats and words in m.text
-    )
-
-
 class Crashes:
-    """Kill the bot each time a few more messages have reached Telegram; note, after each kill,
-    whose message Telegram had taken while the bot had not yet recorded it."""
+    """Kill the bot each time a few more messages have reached Telegram. After each kill, note
+    whose message Telegram had taken while the bot had not yet recorded it as sent."""
 
-    def __init__(self, api: FakeBotApi, bot: BotProcess, copies: Callable[[], Counter[int]]):
-        self.api, self.bot, self.copies = api, bot, copies
+    def __init__(
+        self, api: FakeBotApi, database: Path, words: str, people: list[int], **settings: str
+    ) -> None:
+        self.api, self.database, self.words, self.people = api, database, words, people
+        self.bot = BotProcess(api, database, **settings)
         self.in_doubt: list[set[int]] = []
         self.rng = random.Random(5)
 
-    async def run(self, people: int, unrecorded: Callable[[], Awaitable[set[int]]]) -> None:
-        for _ in range(CRASHES):
-            await self.bot.start()
-            reached = len(self.copies())
-            if reached >= people:
-                await self.bot.stop()
-                return
-            target = min(people, reached + self.rng.randint(1, people // (CRASHES + 1)))
-            await self.api.wait_for(self.reached(target), timeout=60, what="more deliveries")
-            await self.bot.kill()
-            pending = await unrecorded()
-            copies = self.copies()
-            self.in_doubt.append({person for person in pending if copies[person] > 0})
-        await self.bot.start()
-        await self.api.wait_for(self.reached(people), timeout=60, what="everyone's message")
-        await self.bot.stop()
+    def copies(self) -> Counter[int]:
+        """How many messages with these words each person has received."""
+        chats = set(self.people)
+        return Counter(
+            m.chat_id
+            for kind, m in self.api.events
+            if kind == "sent" and m.chat_id in chats and self.words in m.text
+        )
 
     def reached(self, people: int) -> Callable[[], bool]:
         return lambda: len(self.copies()) >= people
 
-    def check(self, everyone: list[int], per_crash_at_most: int) -> None:
+    async def run(self, unrecorded_sql: str) -> None:
+        """Crash CRASHES times, then let the bot finish. `unrecorded_sql` selects the Telegram
+        ids of people whose message the bot has not recorded as sent."""
+        everyone = len(self.people)
+        try:
+            for _ in range(CRASHES):
+                await self.bot.start()
+                reached = len(self.copies())
+                if reached >= everyone:
+                    break
+                target = min(everyone, reached + self.rng.randint(1, everyone // (CRASHES + 1)))
+                await self.api.wait_for(self.reached(target), timeout=60, what="deliveries")
+                await self.bot.kill()
+                pending = await telegram_ids(self.database, unrecorded_sql)
+                copies = self.copies()
+                self.in_doubt.append({person for person in pending if copies[person] > 0})
+            else:
+                await self.bot.start()
+            await self.api.wait_for(self.reached(everyone), timeout=60, what="everyone's message")
+            await self.bot.stop()
+        finally:
+            self.bot.ensure_dead()
+
+    def check(self, per_crash_at_most: int) -> None:
         copies = self.copies()
         assert len(self.in_doubt) > 0, "the bot finished before any crash: proves nothing"
         assert all(len(doubt) <= per_crash_at_most for doubt in self.in_doubt)
-        for person in everyone:
+        for person in self.people:
             allowed = 1 + sum(person in doubt for doubt in self.in_doubt)
             assert 1 <= copies[person] <= allowed, (person, copies[person], allowed)
 
@@ -119,28 +127,14 @@ async def test_kill_9_during_a_broadcast_reaches_everyone_and_repeats_only_what_
     await db.close()
 
     async with FakeBotApi(rate_limit_per_second=30) as api:
-
-        def copies() -> Counter[int]:
-            return copies_of(api, NEWS, people)
-
-        async def claimed_not_settled() -> set[int]:
-            found = await query(
-                database,
-                "SELECT v.telegram_id FROM broadcast_deliveries d JOIN volunteers v "
-                "ON v.id = d.volunteer_id WHERE d.state = 'sending'",
-            )
-            return {int(str(row[0])) for row in found}
-
-        bot = BotProcess(api, database)
-        crashes = Crashes(api, bot, copies)
-        try:
-            await crashes.run(len(people), claimed_not_settled)
-        finally:
-            bot.ensure_dead()
-        crashes.check(people, IN_FLIGHT)
+        crashes = Crashes(api, database, NEWS, people)
+        await crashes.run(
+            "SELECT v.telegram_id FROM broadcast_deliveries d JOIN volunteers v "
+            "ON v.id = d.volunteer_id WHERE d.state = 'sending'"  # claimed, not settled
+        )
+        crashes.check(per_crash_at_most=IN_FLIGHT)
         report = api.last_message_to(COORDINATOR_ID)
         assert report is not None and f"Delivered: {len(people)}" in report.text
-    assert await query(database, "SELECT status FROM broadcasts") == [("done",)]
 
 
 @pytest.mark.timeout(240)
@@ -163,24 +157,11 @@ async def test_kill_9_during_a_burst_of_reminders_reminds_everyone_and_repeats_a
     people = [user.id for user in users]
 
     async with FakeBotApi() as api:
-
-        def copies() -> Counter[int]:
-            return copies_of(api, REMINDER, people)
-
-        async def not_recorded() -> set[int]:
-            recorded = await query(
-                database,
-                "SELECT v.telegram_id FROM sent_ledger l JOIN applications a "
-                "ON l.key LIKE 'reminder:' || a.id || ':%' JOIN volunteers v "
-                "ON v.id = a.volunteer_id WHERE l.kind = 'reminder'",
-            )
-            return set(people) - {int(str(row[0])) for row in recorded}
-
-        bot = BotProcess(api, database, quiet_hours="00:00-00:00")
-        crashes = Crashes(api, bot, copies)
-        try:
-            await crashes.run(len(people), not_recorded)
-        finally:
-            bot.ensure_dead()
+        crashes = Crashes(api, database, REMINDER, people, quiet_hours="00:00-00:00")
+        await crashes.run(
+            "SELECT v.telegram_id FROM volunteers v JOIN applications a ON a.volunteer_id = v.id "
+            "WHERE NOT EXISTS (SELECT 1 FROM sent_ledger l WHERE l.kind = 'reminder' "
+            "AND l.key LIKE 'reminder:' || a.id || ':%')"
+        )
         # The reminders go one at a time: at most one can be in doubt at each crash.
-        crashes.check(people, 1)
+        crashes.check(per_crash_at_most=1)

@@ -9,6 +9,7 @@ from bot.services.context import AppContext
 from bot.services.volunteer import VolunteerService
 from bot.telegram import coordinator_handlers, journal, scheduling, volunteer_handlers
 from bot.telegram.errors import on_error
+from bot.telegram.lifecycle import AnyApplication, Lifecycle
 from bot.telegram.ordering import InOrderPerPerson
 from bot.telegram.transport import PacedRequests
 from messages import label
@@ -20,10 +21,12 @@ def volunteer_commands() -> list[BotCommand]:
 
 
 def build_application(ctx: AppContext, *, token: str) -> Application:  # type: ignore[type-arg]
-    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+    async def replay_and_set_menu(application: AnyApplication) -> None:
         await updates.replay_unfinished(application.bot)
         await application.bot.set_my_commands(volunteer_commands())
 
+    lifecycle = Lifecycle()
+    lifecycle.on_start(replay_and_set_menu)
     updates = journal.JournalingQueue(ctx.db, ctx.clock)
     base_url = ctx.settings.api_url
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
@@ -32,7 +35,6 @@ def build_application(ctx: AppContext, *, token: str) -> Application:  # type: i
         .base_url(base_url)
         .base_file_url(base_url.replace("/bot", "/file/bot", 1) if base_url.endswith("/bot")
                        else base_url)
-        .post_init(post_init)
         .update_queue(updates)
         # Counts every request with a chat_id against Telegram's 30 a second, with broadcasts.
         .rate_limiter(PacedRequests())
@@ -43,9 +45,10 @@ def build_application(ctx: AppContext, *, token: str) -> Application:  # type: i
     application.bot_data["ctx"] = ctx
     journal.install(application, ctx.db)
     # Before the volunteer handlers, which take every button and every other command.
-    scheduling.install(application, ctx)
+    scheduling.install(application, ctx, lifecycle)
     volunteers = VolunteerService(ctx)
-    coordinator_handlers.install(application, ctx, volunteers)
+    coordinator_handlers.install(application, ctx, volunteers, lifecycle)
     volunteer_handlers.register(application, volunteers)
     application.add_error_handler(on_error)
+    lifecycle.attach(application)
     return application

@@ -24,6 +24,7 @@ from bot.services.replies import Notice, Outcome
 from bot.services.rights import coordinator_ids
 from bot.services.volunteer import VolunteerService
 from bot.telegram import router, scheduler_handlers
+from bot.telegram.lifecycle import Lifecycle
 from bot.telegram.sender import acknowledge, deliver
 from bot.telegram.transport import BotTransport, PacedRequests
 from bot.telegram.volunteer_handlers import person_of
@@ -80,7 +81,9 @@ async def set_menus(application: AnyApplication) -> None:
             log.warning("no command menu for coordinator %s: %s", chat_id, error)
 
 
-def install(application: AnyApplication, ctx: AppContext, volunteer: VolunteerService) -> None:
+def install(
+    application: AnyApplication, ctx: AppContext, volunteer: VolunteerService, lifecycle: Lifecycle
+) -> None:
     # The same pacer as the bot's other requests, when the Application was built with it.
     limiter = application.bot.rate_limiter
     pacer = limiter.pacer if isinstance(limiter, PacedRequests) else None
@@ -96,23 +99,18 @@ def install(application: AnyApplication, ctx: AppContext, volunteer: VolunteerSe
         application.job_queue.run_repeating(
             periodic, interval=CHECK_EVERY_SECONDS, first=CHECK_EVERY_SECONDS
         )
-    started, stopped = application.post_init, application.post_stop
 
-    async def post_init(app: AnyApplication) -> None:
-        if started is not None:
-            await started(app)
+    async def start(app: AnyApplication) -> None:
         await set_menus(app)
         await runner.resume()
         await check_news(app)
 
-    async def post_stop(app: AnyApplication) -> None:
+    async def stop(app: AnyApplication) -> None:
         # Before the HTTP client closes; the ledger lets the next start carry on.
         await runner.stop()
-        if stopped is not None:
-            await stopped(app)
 
-    application.post_init = post_init
-    application.post_stop = post_stop
+    lifecycle.on_start(start)
+    lifecycle.on_stop(stop)
 
 
 def _register(

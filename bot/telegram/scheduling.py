@@ -16,6 +16,7 @@ from telegram.ext import Application
 from bot.services.context import AppContext
 from bot.services.replies import Reply
 from bot.telegram import scheduler_handlers
+from bot.telegram.lifecycle import Lifecycle
 from bot.telegram.sender import send_reply
 from scheduler.runner import SchedulerRunner
 from scheduler.service import Send, SendResult
@@ -50,29 +51,18 @@ def runner_of(application: AnyApplication) -> SchedulerRunner:
     return runner
 
 
-def install(application: AnyApplication, ctx: AppContext) -> SchedulerRunner:
+def install(application: AnyApplication, ctx: AppContext, lifecycle: Lifecycle) -> SchedulerRunner:
     runner = SchedulerRunner(ctx, telegram_send(application.bot))
     application.bot_data["scheduler"] = runner
     scheduler_handlers.register(application, ctx, runner)
-    started, stopped, shut = application.post_init, application.post_stop, application.post_shutdown
 
-    async def post_init(app: AnyApplication) -> None:
-        if started is not None:
-            await started(app)
+    async def start(app: AnyApplication) -> None:
         runner.start()
 
-    async def post_stop(app: AnyApplication) -> None:
+    async def stop(app: AnyApplication) -> None:
         # Before the bot's HTTP client closes, so a tick in progress can finish sending.
         await runner.stop()
-        if stopped is not None:
-            await stopped(app)
 
-    async def post_shutdown(app: AnyApplication) -> None:
-        await runner.stop()
-        if shut is not None:
-            await shut(app)
-
-    application.post_init = post_init
-    application.post_stop = post_stop
-    application.post_shutdown = post_shutdown
+    lifecycle.on_start(start)
+    lifecycle.on_stop(stop)
     return runner
