@@ -1,10 +1,12 @@
 """Throughput: updates per second through the sign-up journey, against a plain echo bot.
 
 Both bots are real python-telegram-bot Applications polling an in-process stand-in Bot API
-over real HTTP and handling one update at a time (PTB's default). Simulated people act in a
-closed loop: each sends an update and waits until the bot has handled it before sending the
-next; CONCURRENCY people act at once, so the bot always has updates waiting. The two bots
-take turns in ROUNDS, so a change in the machine's load falls on both alike.
+over real HTTP. The echo bot handles one update at a time (PTB's default); panelbot handles
+different people's updates side by side, each person's in order (bot/telegram/ordering.py).
+Simulated people act in a closed loop: each sends an update and waits until the bot has
+handled it before sending the next; CONCURRENCY people act at once, so the bot always has
+updates waiting. The two bots take turns in ROUNDS, so a change in the machine's load falls
+on both alike.
 
 Each of the 10,000 volunteers opens the sign-up link and agrees to the privacy notice (so
 10,000 volunteers end up in the database); every FULL_EVERY-th goes on through the whole
