@@ -43,7 +43,7 @@ def build_application(ctx: AppContext, *, token: str) -> Application:  # type: i
     )
     application = builder.build()
     application.bot_data["ctx"] = ctx
-    journal.install(application, ctx.db)
+    journal.install(application, ctx.db, updates)
     # Before the volunteer handlers, which take every button and every other command.
     scheduling.install(application, ctx, lifecycle)
     volunteers = VolunteerService(ctx)

@@ -39,7 +39,8 @@ class JournalingQueue(asyncio.Queue[object]):
         self._db = db
         self._clock = clock
         # Telegram sends again what it was not told we received, and that may be an update
-        # already queued from the journal: each is queued once per process.
+        # already queued from the journal: each is queued once. Forgotten once handled (the
+        # journal then says it is done), so a bot that runs for months does not grow.
         self._queued: set[int] = set()
 
     async def put(self, item: object) -> None:
@@ -49,6 +50,14 @@ class JournalingQueue(asyncio.Queue[object]):
                 return
             self._queued.add(item.update_id)
         await super().put(item)
+
+    def handled(self, update_id: int) -> None:
+        self._queued.discard(update_id)
+
+    @property
+    def pending(self) -> int:
+        """Updates queued and not yet handled."""
+        return len(self._queued)
 
     async def replay_unfinished(self, bot: Bot) -> int:
         """Queue the updates a crash left unhandled; forget old finished ones."""
@@ -87,13 +96,16 @@ class JournalingQueue(asyncio.Queue[object]):
         return row is not None and not row[0]
 
 
-def install(application: Application[Any, Any, Any, Any, Any, Any], db: Database) -> None:
+def install(
+    application: Application[Any, Any, Any, Any, Any, Any], db: Database, queue: JournalingQueue
+) -> None:
     """Mark each update as the one being handled, and done when handling ends."""
 
     async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         handling_event.set(update.update_id)
 
     async def end(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        queue.handled(update.update_id)
         if handling_event.get() is None:
             return  # a unit of work already marked it done
         handling_event.set(None)
