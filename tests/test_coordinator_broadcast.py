@@ -1,5 +1,5 @@
 """/broadcast end to end: write, choose, preview, send in the background, report; bad input;
-people who blocked the bot; no second copies, also across a restart."""
+people who blocked the bot (and came back); no second copies, also across a restart."""
 
 from __future__ import annotations
 
@@ -107,6 +107,15 @@ async def test_people_who_blocked_the_bot_are_reported_then_skipped(
     assert world.api.deliveries_per_chat[people[1]] == 0
     roster = await world.harness.say(coordinator, f"/roster {EXAMPLE_CODE}")
     assert "Bea 1: Signed up (Carer) 🚫 blocked the bot" in roster.text
+
+    # They unblock the bot and write to it: the next broadcast reaches them.
+    world.api.unblock(people[1])
+    await world.harness.say(FakeUser(people[1], "Bea"), "/status")
+    preview = await broadcast("Third news")
+    assert "blocked the bot" not in preview
+    third = last_to(world, COORDINATOR_ID).text
+    assert "Delivered: 3" in third
+    assert [m for m in world.api.messages_to(people[1]) if "Third news" in m.text] != []
 
 
 async def test_send_pressed_again_sends_nothing_more(world: World, coordinator: FakeUser) -> None:

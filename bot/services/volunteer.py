@@ -282,6 +282,11 @@ class VolunteerService:
             await journeys.delete(tx, person.telegram_id)
             return Outcome([_say("volunteer/cancelled")])
 
+    async def heard_from(self, telegram_id: int) -> None:
+        """Anyone who writes to the bot can be reached by it, whatever a send found before."""
+        if await volunteers.reachable_again(self.app.db, telegram_id):
+            log.info("a volunteer who had blocked the bot is back")
+
     async def status(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:
             volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)

@@ -10,7 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.model import Volunteer
-from bot.store.db import fetch_all, fetch_one
+from bot.store.db import Database, fetch_all, fetch_one
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, from_db_optional, to_db
 
@@ -96,6 +96,17 @@ async def update(tx: aiosqlite.Connection, volunteer_id: int, **fields: object) 
     await tx.execute(
         f"UPDATE volunteers SET {assignments} WHERE id = ?", (*fields.values(), volunteer_id)
     )
+
+
+async def reachable_again(db: Database, telegram_id: int) -> bool:
+    """Someone marked unreachable (they blocked the bot) has written to it, so they unblocked
+    it: reminders and broadcasts reach them again. One statement on its own, not a unit of
+    work, so it never marks the update being handled as done. True if they were unreachable."""
+    changed = await db.execute_alone(
+        "UPDATE volunteers SET unreachable = 0 WHERE telegram_id = ? AND unreachable = 1",
+        (telegram_id,),
+    )
+    return changed > 0
 
 
 async def set_needs_consent(

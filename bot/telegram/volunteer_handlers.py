@@ -12,19 +12,32 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.services.context import Person
 from bot.services.replies import Outcome
 from bot.services.volunteer import VolunteerService
+from bot.telegram import journal
 from bot.telegram.sender import acknowledge, deliver
 from messages import render
 
 Context = ContextTypes.DEFAULT_TYPE
 PRIVATE = filters.ChatType.PRIVATE
-VOLUNTEER_COMMANDS = ("start", "help", "status", "needs", "availability", "question", "withdraw",
-                      "mydata", "delete", "privacy", "cancel")
+VOLUNTEER_COMMANDS = (
+    "start",
+    "help",
+    "status",
+    "needs",
+    "availability",
+    "question",
+    "withdraw",
+    "mydata",
+    "delete",
+    "privacy",
+    "cancel",
+)
 
 
 def person_of(update: Update) -> Person:
@@ -44,6 +57,7 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
     ) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
         async def handle(update: Update, context: Context) -> None:
             await reply(update, await call(person_of(update)))
+
         return handle
 
     async def start(update: Update, context: Context) -> None:
@@ -60,17 +74,34 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
         await acknowledge(query)
         outcome = await service.button(person_of(update), query.data or "")
         message_id = query.message.message_id if query.message else None
-        await deliver(update.get_bot(), person_of(update).chat_id, outcome,
-                      pressed_message_id=message_id)
+        await deliver(
+            update.get_bot(), person_of(update).chat_id, outcome, pressed_message_id=message_id
+        )
 
     async def not_text(update: Update, context: Context) -> None:
         message = update.effective_message
         kind = "other"
         if message is not None:
-            kind = next((name for name in ("sticker", "photo", "voice", "video", "document",
-                                           "audio", "location", "contact", "animation",
-                                           "video_note", "poll")
-                         if getattr(message, name, None)), "other")
+            kind = next(
+                (
+                    name
+                    for name in (
+                        "sticker",
+                        "photo",
+                        "voice",
+                        "video",
+                        "document",
+                        "audio",
+                        "location",
+                        "contact",
+                        "animation",
+                        "video_note",
+                        "poll",
+                    )
+                    if getattr(message, name, None)
+                ),
+                "other",
+            )
         await reply(update, await service.not_text(person_of(update), kind))
 
     async def edited(update: Update, context: Context) -> None:
@@ -79,18 +110,30 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
     async def unknown(update: Update, context: Context) -> None:
         await reply(update, await service.unknown_command(person_of(update)))
 
+    async def heard_from(update: Update, context: Context) -> None:
+        if update.effective_user is not None:
+            await service.heard_from(update.effective_user.id)
+
     async def group_command(update: Update, context: Context) -> None:
         message = update.effective_message
         assert message is not None
         await message.reply_text(render("common/private_only"))
 
     handlers = {
-        "help": service.help, "status": service.status, "needs": service.needs,
-        "availability": service.availability, "question": service.ask_question,
-        "withdraw": service.withdraw, "mydata": service.my_data, "delete": service.delete,
-        "privacy": service.privacy, "cancel": service.cancel,
+        "help": service.help,
+        "status": service.status,
+        "needs": service.needs,
+        "availability": service.availability,
+        "question": service.ask_question,
+        "withdraw": service.withdraw,
+        "mydata": service.my_data,
+        "delete": service.delete,
+        "privacy": service.privacy,
+        "cancel": service.cancel,
     }
     new_messages = PRIVATE & filters.UpdateType.MESSAGE
+    # Before anything else handles the update (and after the journal has marked it).
+    application.add_handler(TypeHandler(Update, heard_from), group=journal.FIRST_GROUP + 1)
     application.add_handler(CommandHandler("start", start, filters=new_messages))
     for name, call in handlers.items():
         application.add_handler(CommandHandler(name, command(call), filters=new_messages))
