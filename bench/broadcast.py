@@ -16,27 +16,20 @@ import os
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench import seed
+from bench.common import START, TOKEN, open_panelbot
 from bench.report import Result, Target
-from bot.clock import FakeClock
-from bot.config import load_settings
 from bot.sandbox.fake_api import FakeBotApi, FakeUser
 from bot.sandbox.harness import BotHarness
-from bot.services import panel_admin
-from bot.services.context import AppContext
 from bot.store import broadcasts
 from bot.store.db import Database
 from bot.telegram.app import build_application
 from bot.telegram.coordinator_handlers import runner_of
 from bot.timeutil import to_db
 
-EXAMPLE_PANEL = Path(__file__).resolve().parent.parent / "examples" / "panel.yaml"
-TOKEN = "123:bench-token-not-a-real-one"
-START = datetime(2027, 1, 11, 10, 0, tzinfo=UTC)
 COORDINATOR = FakeUser(9001, "Priya")
 FIRST_VOLUNTEER = 30_000_000
 RECIPIENTS = 1_000
@@ -96,21 +89,9 @@ class Sent:
 
 
 async def _broadcast(api: StampedApi, folder: Path) -> Sent:
-    settings = dataclasses.replace(
-        load_settings(
-            {
-                "PANELBOT_DATABASE": str(folder / "panelbot.sqlite3"),
-                "PANELBOT_COORDINATORS": str(COORDINATOR.id),
-            },
-            require_token=False,
-        ),
-        api_url=api.base_url,
-        bot_username=api.bot_username,
-    )
-    db = await Database.open(settings.database)
+    ctx, panel_id = await open_panelbot(folder, api, COORDINATOR.id)
+    db = ctx.db
     try:
-        ctx = AppContext(db, settings, FakeClock(START))
-        panel_id = (await panel_admin.import_file(EXAMPLE_PANEL, ctx)).panel_id
         chats = await _confirmed_volunteers(db, panel_id)
         app = build_application(ctx, token=TOKEN)
         async with BotHarness(api, app):

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import seed
+from bench.common import TOKEN
 from bench.report import Result, Target
 from bot.clock import SystemClock
 from bot.sandbox.fake_api import FakeBotApi, FakeUser
 
-TOKEN = "123:bench-token-not-a-real-one"
 PANELS = 1_000
 VOLUNTEERS = 100_000
 REMINDERS = 20_000

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bench.common import EXAMPLE_PANEL
 from bot.panelfile import PanelSpec, load_panel_file
 from bot.services.calendar_files import calendar_key
 from bot.store.db import Database
 from bot.timeutil import to_db
 
-EXAMPLE_PANEL = Path(__file__).resolve().parent.parent / "examples" / "panel.yaml"
 FIRST_TELEGRAM_ID = 20_000_000
 
 

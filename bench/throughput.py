@@ -23,7 +23,6 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -31,21 +30,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
+from bench.common import EXAMPLE_CODE, TOKEN, open_panelbot
 from bench.report import Result, Target
-from bot.clock import FakeClock
-from bot.config import load_settings
 from bot.sandbox.echo import build_echo_application
 from bot.sandbox.fake_api import FakeBotApi, FakeUser
 from bot.sandbox.harness import DONE_GROUP, AnyApplication, BotHarness, Reply
-from bot.services import panel_admin
-from bot.services.context import AppContext
-from bot.store.db import Database
 from bot.telegram.app import build_application
 
-EXAMPLE_PANEL = Path(__file__).resolve().parent.parent / "examples" / "panel.yaml"
-EXAMPLE_CODE = "ashbridge-day-2027"
-TOKEN = "123:bench-token-not-a-real-one"
-START = datetime(2027, 1, 11, 10, 0, tzinfo=UTC)  # before the example panel's sign-up closes
 VOLUNTEERS = 10_000
 FULL_EVERY = 200  # 1 volunteer in 200 goes through the whole journey
 ECHO_PEOPLE = 2_000  # enough for a steady rate: the echo bot keeps nothing per person
@@ -199,21 +190,9 @@ async def bench(app: AnyApplication, api: TimedApi) -> AsyncIterator[Bench]:
 
 @asynccontextmanager
 async def panelbot(folder: Path, api: TimedApi, saved: list[int]) -> AsyncIterator[Bench]:
-    settings = dataclasses.replace(
-        load_settings(
-            {
-                "PANELBOT_DATABASE": str(folder / "panelbot.sqlite3"),
-                "PANELBOT_COORDINATORS": "9001",
-            },
-            require_token=False,
-        ),
-        api_url=api.base_url,
-        bot_username=api.bot_username,
-    )
-    db = await Database.open(settings.database)
+    ctx, _ = await open_panelbot(folder, api, coordinator_id=9001)
+    db = ctx.db
     try:
-        ctx = AppContext(db, settings, FakeClock(START))
-        await panel_admin.import_file(EXAMPLE_PANEL, ctx)
         async with bench(build_application(ctx, token=TOKEN), api) as measured:
             yield measured
         async with db.transaction() as tx:
