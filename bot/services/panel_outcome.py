@@ -51,6 +51,21 @@ def parse_local(typed: str, tz: Any) -> datetime | None:
     return datetime.combine(day.date(), at).replace(tzinfo=tz).astimezone(UTC)
 
 
+def _are_you_sure(step: str, panel_id: int, context: dict[str, Any]) -> Outcome:
+    """Ask before a step that can't be undone: "Yes, ..." goes on, "Not yet" goes back."""
+    return Outcome(
+        [
+            Reply(
+                render(f"scheduler/outcome_{step}_check", **context),
+                rows(
+                    Button(label(f"outcome.{step}_yes"), f"out:{step}_yes:{panel_id}"),
+                    Button(label("outcome.not_yet"), f"out:back:{panel_id}"),
+                ),
+            )
+        ]
+    )
+
+
 class OutcomeService:
     def __init__(self, app: AppContext) -> None:
         self.app = app
@@ -92,17 +107,7 @@ class OutcomeService:
         if action == "back":
             return Outcome([await self._status(tx, panel)])
         if action == "score" and result.scoring_finished_at is None:
-            return Outcome(
-                [
-                    Reply(
-                        render("scheduler/outcome_score_check", **context),
-                        rows(
-                            Button(label("outcome.score_yes"), f"out:score_yes:{panel.id}"),
-                            Button(label("outcome.not_yet"), f"out:back:{panel.id}"),
-                        ),
-                    )
-                ]
-            )
+            return _are_you_sure("score", panel.id, context)
         if action == "score_yes" and result.scoring_finished_at is None:
             await outcomes.finish_scoring(tx, panel.id, now)
             if panel.stage in ("recruiting", "recruitment_closed", "evaluating"):
@@ -148,17 +153,7 @@ class OutcomeService:
                 [_say("outcome_award_saved", **context, **self._award_view(panel, draft.data))]
             )
         if action == "close" and announced and panel.stage != "closed":
-            return Outcome(
-                [
-                    Reply(
-                        render("scheduler/outcome_close_check", **context),
-                        rows(
-                            Button(label("outcome.close_yes"), f"out:close_yes:{panel.id}"),
-                            Button(label("outcome.not_yet"), f"out:back:{panel.id}"),
-                        ),
-                    )
-                ]
-            )
+            return _are_you_sure("close", panel.id, context)
         if action == "close_yes" and announced and panel.stage != "closed":
             await panels.set_stage(tx, panel.id, "closed", now)
             return Outcome(
