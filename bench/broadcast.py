@@ -22,8 +22,8 @@ from typing import Any
 from bench import seed
 from bench.common import START, TOKEN, open_panelbot
 from bench.report import Result, Target
-from bot.sandbox.fake_api import FakeBotApi, FakeUser
-from bot.sandbox.harness import BotHarness
+from bot.standin.api import FakeBotApi, FakeUser
+from bot.standin.harness import BotHarness
 from bot.store import broadcasts
 from bot.store.db import Database
 from bot.telegram.app import build_application

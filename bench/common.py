@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.config import load_settings
-from bot.sandbox.fake_api import FakeBotApi
-from bot.services import panel_admin
-from bot.services.context import AppContext
+from bot.context import AppContext
+from bot.services.coordinator import panel_admin
+from bot.standin.api import FakeBotApi
 from bot.store.db import Database
 
 EXAMPLE_PANEL = Path(__file__).resolve().parent.parent / "examples" / "panel.yaml"

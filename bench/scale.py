@@ -22,7 +22,7 @@ from bench import seed
 from bench.common import TOKEN
 from bench.report import Result, Target
 from bot.clock import SystemClock
-from bot.sandbox.fake_api import FakeBotApi, FakeUser
+from bot.standin.api import FakeBotApi, FakeUser
 
 PANELS = 1_000
 VOLUNTEERS = 100_000

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.common import EXAMPLE_PANEL
+from bot.calendar import calendar_key
 from bot.panelfile import PanelSpec, load_panel_file
-from bot.services.calendar_files import calendar_key
 from bot.store.db import Database
 from bot.timeutil import to_db
 

@@ -31,10 +31,10 @@ from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
 from bench.common import EXAMPLE_CODE, TOKEN, open_panelbot
+from bench.echo import build_echo_application
 from bench.report import Result, Target
-from bot.sandbox.echo import build_echo_application
-from bot.sandbox.fake_api import FakeBotApi, FakeUser
-from bot.sandbox.harness import DONE_GROUP, AnyApplication, BotHarness, Reply
+from bot.standin.api import FakeBotApi, FakeUser
+from bot.standin.harness import DONE_GROUP, AnyApplication, BotHarness, Reply
 from bot.telegram.app import build_application
 
 VOLUNTEERS = 10_000

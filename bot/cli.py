@@ -14,9 +14,9 @@ from dotenv import load_dotenv
 from bot import coordinator_cli
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
+from bot.context import AppContext
 from bot.panelfile import PanelFileError
-from bot.services import panel_admin
-from bot.services.context import AppContext
+from bot.services.coordinator import panel_admin
 from bot.store.db import Database
 
 EXAMPLE_PANEL = Path(__file__).resolve().parent.parent / "examples" / "panel.yaml"

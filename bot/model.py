@@ -15,6 +15,17 @@ Stage = Literal[
 Status = Literal["draft", "applied", "confirmed", "reserve", "declined", "withdrawn"]
 Answer = Literal["yes", "maybe", "no"]
 ACTIVE_STATUSES: frozenset[str] = frozenset({"draft", "applied", "confirmed", "reserve"})
+# Signed up and not out of it: these still hear from us; anyone who withdrew or was declined
+# hears nothing more.
+IN_THE_RUNNING: frozenset[str] = frozenset({"applied", "confirmed", "reserve"})
+# The post-award survey: each question and its answers, in order.
+FEEDBACK_QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("information", ("good", "ok", "poor")),
+    ("support", ("good", "ok", "poor")),
+    ("time_given", ("enough", "just", "short")),
+    ("say_mattered", ("yes", "little", "no")),
+    ("again", ("yes", "maybe", "no")),
+)
 
 
 @dataclass(frozen=True)

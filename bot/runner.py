@@ -8,7 +8,7 @@ import signal
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.services.context import AppContext
+from bot.context import AppContext
 from bot.store.db import Database
 from bot.telegram.app import build_application
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.model import Application, Panel, Session, Volunteer
+from bot import views
+from bot.calendar import sessions_ics_document
+from bot.model import FEEDBACK_QUESTIONS, Application, Panel, Session, Volunteer
 from bot.needs import NEED_CODES
-from bot.services import views
-from bot.services.calendar_files import sessions_ics_document
-from bot.services.replies import Button, Reply, rows
+from bot.replies import Button, Reply, rows
 from bot.store.attendance import Mark
 from bot.store.outcomes import PanelOutcome
 from messages import label, render
@@ -151,3 +151,31 @@ def retention_warning(panel: Panel, due: datetime, counts: dict[str, int]) -> Re
 
 def retention_done(panel: Panel, counts: dict[str, int]) -> Reply:
     return Reply(render("scheduler/retention_done", panel=views.panel_view(panel), **counts))
+
+
+def invite_reply(panel: Panel, application_id: int, name: str | None) -> Reply:
+    return Reply(
+        render(
+            "scheduler/feedback_invite",
+            panel=views.panel_view(panel),
+            spec=panel.spec,
+            name=name,
+            total=len(FEEDBACK_QUESTIONS),
+        ),
+        rows(
+            Button(label("feedback.start"), f"fb:{application_id}:go"),
+            Button(label("feedback.later"), f"fb:{application_id}:later"),
+        ),
+    )
+
+
+def nudge_reply(panel: Panel, application_id: int, name: str | None) -> Reply:
+    return Reply(
+        render(
+            "scheduler/feedback_nudge",
+            panel=views.panel_view(panel),
+            name=name,
+            total=len(FEEDBACK_QUESTIONS),
+        ),
+        rows(Button(label("feedback.start"), f"fb:{application_id}:go")),
+    )

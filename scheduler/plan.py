@@ -37,14 +37,19 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.calendar import calendar_key
 from bot.config import QuietHours
-from bot.model import Application, Panel, Session, Volunteer
-from bot.services.calendar_files import calendar_key
-from bot.services.context import AppContext
-from bot.services.feedback import REACHABLE, invite_reply, nudge_reply
-from bot.services.notify import coordinator_chat_ids
-from bot.services.replies import Reply
-from bot.services.retention_dates import deletion_due
+from bot.context import AppContext
+from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
+from bot.replies import Reply
+from bot.rules.retention import deletion_due
+from bot.rules.timing import (
+    is_urgent_change,
+    ledger_key,
+    next_allowed_send,
+    reminder_status,
+    reminder_times,
+)
 from bot.store import (
     applications,
     ledger,
@@ -52,18 +57,15 @@ from bot.store import (
     outbox,
     outcomes,
     panels,
+    retention,
     session_versions,
 )
+from bot.store import due as load
+from bot.store.due import PanelState
+from bot.store.rights import coordinator_ids
 from bot.store.sql import chunked
-from scheduler import compose, load, retention
-from scheduler.load import PanelState
-from scheduler.timing import (
-    is_urgent_change,
-    ledger_key,
-    next_allowed_send,
-    reminder_status,
-    reminder_times,
-)
+from scheduler import compose
+from scheduler.compose import invite_reply, nudge_reply
 
 NUDGE_AFTER = timedelta(days=7)
 # A late reminder (after downtime) is not sent when the next one is due this soon.
@@ -469,7 +471,7 @@ class Planner:
                 continue
             if (
                 item.application_id is not None
-                and statuses.get(item.application_id) not in REACHABLE
+                and statuses.get(item.application_id) not in IN_THE_RUNNING
             ):
                 await outbox.remove(self.tx, item.key)
                 self._skip("outbox", item.key, item.panel_id)
@@ -490,7 +492,7 @@ class Planner:
 
     async def retention(self) -> None:
         tx, settings = self.tx, self.ctx.settings
-        coordinators = await coordinator_chat_ids(tx, settings)
+        coordinators = await coordinator_ids(tx, settings)
         closed = await retention.closed_panels(tx)
         told = await ledger.recorded(
             tx,

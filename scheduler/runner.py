@@ -20,7 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
 from bot.clock import SystemClock
-from bot.services.context import AppContext
+from bot.context import AppContext
 from scheduler.service import Send, TickReport, tick
 
 log = logging.getLogger(__name__)

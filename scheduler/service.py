@@ -25,8 +25,8 @@ from datetime import datetime
 from typing import Literal
 from weakref import WeakKeyDictionary
 
-from bot.services.context import AppContext
-from bot.services.replies import Reply
+from bot.context import AppContext
+from bot.replies import Reply
 from bot.store import ledger, outbox, volunteers
 from bot.store.db import Database, handling_event
 from scheduler.plan import SendItem, plan

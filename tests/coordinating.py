@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.sandbox import demo
-from bot.sandbox.fake_api import BotMessage, FakeUser
-from bot.services.broadcast_delivery import BroadcastRunner
+from bot.services.delivery.broadcasts import BroadcastRunner
+from bot.standin.api import BotMessage, FakeUser
 from bot.store import coordinators
 from bot.telegram import coordinator_handlers
 from tests.conftest import START, World

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.config import Settings
 from bot.panelfile import PanelSpec, parse_panel_text
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from bot.store import applications, panels, volunteers
 from bot.store.db import Database
 from tests.conftest import EXAMPLE_PANEL

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.sandbox.fake_api import BotMessage, FakeBotApi, FakeUser
+from bot.standin.api import BotMessage, FakeBotApi, FakeUser
 from tests.conftest import COORDINATOR_ID, EXAMPLE_PANEL, TEST_TOKEN
 
 FUTURE_CODE = "ashbridge-day-2027"

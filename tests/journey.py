@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.sandbox.fake_api import FakeUser
-from bot.sandbox.harness import Reply
+from bot.standin.api import FakeUser
+from bot.standin.harness import Reply
 from tests.conftest import EXAMPLE_CODE, World
 
 INFO_PAGES = 8

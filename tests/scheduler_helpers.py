@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.sandbox.fake_api import BotMessage
+from bot.standin.api import BotMessage
 from bot.telegram.scheduling import runner_of
 from scheduler.runner import SchedulerRunner
 from scheduler.service import TickReport

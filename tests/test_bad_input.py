@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, World
 from tests.journey import consent, read_info
 

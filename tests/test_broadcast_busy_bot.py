@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.sandbox.fake_api import FakeBotApi, FakeUser
+from bot.standin.api import FakeBotApi, FakeUser
 from tests.conftest import EXAMPLE_CODE, World
 from tests.coordinating import runner, seed
 

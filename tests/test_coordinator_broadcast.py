@@ -3,7 +3,7 @@ people who blocked the bot (and came back); no second copies, also across a rest
 
 from __future__ import annotations
 
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, World
 from tests.coordinating import last_to, rows, runner, seed
 

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.sandbox.fake_api import FakeBotApi, FakeUser
-from bot.services.broadcast_delivery import PROGRESS_EVERY
+from bot.services.delivery.broadcasts import PROGRESS_EVERY
+from bot.standin.api import FakeBotApi, FakeUser
 from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, World
 from tests.coordinating import last_to, rows, runner, seed
 

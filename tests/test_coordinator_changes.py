@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.sandbox.fake_api import BotMessage, FakeUser
-from bot.services import panel_admin
+from bot.services.coordinator import panel_admin
+from bot.standin.api import BotMessage, FakeUser
 from bot.telegram import coordinator_handlers
 from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, EXAMPLE_PANEL, World
 from tests.coordinating import add_coordinator, last_to, rows, seed

@@ -8,7 +8,7 @@ import csv
 import io
 from datetime import timedelta
 
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from bot.telegram import coordinator_handlers
 from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, World
 from tests.coordinating import (

@@ -11,9 +11,11 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.context import AppContext
+from bot.replies import Reply
 from bot.sandbox import demo
-from bot.services import panel_admin
-from bot.services.broadcast_delivery import (
+from bot.services.coordinator import panel_admin
+from bot.services.delivery.broadcasts import (
     IN_FLIGHT,
     PER_SECOND,
     PROGRESS_EVERY,
@@ -24,8 +26,6 @@ from bot.services.broadcast_delivery import (
     RetryLater,
     Undeliverable,
 )
-from bot.services.context import AppContext
-from bot.services.replies import Reply
 from bot.store import broadcasts
 from bot.store.db import Database
 from tests.conftest import COORDINATOR_ID, EXAMPLE_PANEL, START

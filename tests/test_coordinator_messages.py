@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import textstat
 
-from bot.services import views
-from bot.services.session_changes import state_view
+from bot import views
+from bot.services.coordinator.session_changes import state_view
 from bot.store.session_changes import SessionState
 from messages import render, template_names
 from tests.test_plain_english import (

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.selection import Candidate, propose, reserve_target, rules_out_most_bids
-from bot.services.broadcast_delivery import Pacer
-from bot.services.coordinator.reports import member_letters, safe_cell, to_csv
-from bot.services.session_changes import parse_times
+from bot.csvfile import safe_cell, to_csv
+from bot.rules.selection import Candidate, propose, reserve_target, rules_out_most_bids
+from bot.services.coordinator.reports import member_letters
+from bot.services.coordinator.session_changes import parse_times
+from bot.services.delivery.broadcasts import Pacer
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -19,10 +19,10 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler, filters
 
-from bot.sandbox.echo import ECHO_TOKEN, build_echo_application
-from bot.sandbox.fake_api import FakeBotApi, FakeUser
-from bot.sandbox.fake_api_html import parse_html
-from bot.sandbox.harness import BotHarness
+from bench.echo import ECHO_TOKEN, build_echo_application
+from bot.standin.api import FakeBotApi, FakeUser
+from bot.standin.harness import BotHarness
+from bot.standin.html import parse_html
 
 ANN = FakeUser(1001, "Ann", "Lee", username="annlee")
 BOB = FakeUser(1002, "Bob")

@@ -10,9 +10,9 @@ import pytest
 
 from bot.clock import SystemClock
 from bot.config import load_settings
-from bot.sandbox.fake_api import FakeBotApi, FakeUser
-from bot.services import panel_admin
-from bot.services.context import AppContext
+from bot.context import AppContext
+from bot.services.coordinator import panel_admin
+from bot.standin.api import FakeBotApi, FakeUser
 from bot.store.db import Database
 from tests.faults import (
     BotProcess,

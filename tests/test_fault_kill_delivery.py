@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.calendar import calendar_key
 from bot.clock import SystemClock
 from bot.config import load_settings
+from bot.context import AppContext
 from bot.sandbox import demo
-from bot.sandbox.fake_api import FakeBotApi, FakeUser
-from bot.services import panel_admin
-from bot.services.broadcast_delivery import IN_FLIGHT
-from bot.services.calendar_files import calendar_key
-from bot.services.context import AppContext
+from bot.services.coordinator import panel_admin
+from bot.services.delivery.broadcasts import IN_FLIGHT
+from bot.standin.api import FakeBotApi, FakeUser
 from bot.store import broadcasts, ledger, panels
 from bot.store.db import Database, fetch_all
 from tests.conftest import COORDINATOR_ID

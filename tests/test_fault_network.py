@@ -9,10 +9,10 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.sandbox.fake_api import FakeBotApi, FakeUser
-from bot.sandbox.harness import BotHarness
-from bot.services import panel_admin
-from bot.services.context import AppContext
+from bot.context import AppContext
+from bot.services.coordinator import panel_admin
+from bot.standin.api import FakeBotApi, FakeUser
+from bot.standin.harness import BotHarness
 from bot.store.db import Database
 from bot.telegram.app import build_application
 from tests.conftest import EXAMPLE_PANEL, TEST_TOKEN, World

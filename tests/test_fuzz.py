@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 
 from bot.clock import FakeClock
 from bot.config import load_settings
-from bot.rules import can_move
-from bot.sandbox.fake_api import FakeBotApi, FakeUser
-from bot.sandbox.harness import BotHarness, Reply
-from bot.services import panel_admin
-from bot.services.context import AppContext
+from bot.context import AppContext
+from bot.rules.panels import can_move
+from bot.services.coordinator import panel_admin
+from bot.standin.api import FakeBotApi, FakeUser
+from bot.standin.harness import BotHarness, Reply
 from bot.store.db import Database
 from bot.telegram.app import build_application
 from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, EXAMPLE_PANEL, START, TEST_TOKEN

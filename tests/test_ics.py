@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event, Timezone
 
-from scheduler.ics import filename_for, session_event_ics
+from bot.calendar import filename_for, session_event_ics
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime(2027, 3, 29, 10, 0, tzinfo=LONDON).astimezone(UTC)  # 09:00 UTC, BST

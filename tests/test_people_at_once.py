@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import CallbackQuery, Update, User
 
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from bot.telegram.ordering import InOrderPerPerson
 from tests.conftest import World
 from tests.journey import consent

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 import textstat
 
+from bot import views
 from bot.config import load_settings
 from bot.model import Panel, Session
 from bot.panelfile import load_panel_file
-from bot.services import info, views
+from bot.services.volunteer import info
 from messages import render, template_names
 from tests.conftest import EXAMPLE_PANEL
 

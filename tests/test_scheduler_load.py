@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
+from bot.store import due as load
 from bot.store import panels
 from bot.timeutil import to_db
-from scheduler import load
 from scheduler.plan import PANELS_PER_TRANSACTION
 from tests.conftest import World
 from tests.factories import add_panel, confirmed_volunteer, panel_yaml, spec_from

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import textstat  # type: ignore[import-untyped]
 
-from bot.services import views
+from bot import views
 from messages import render
 from tests.test_plain_english import (
     FLESCH_MIN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import unescape
 
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from bot.store import volunteers
 from tests.conftest import EXAMPLE_CODE, World
 from tests.factories import confirmed_volunteer

@@ -6,8 +6,8 @@ import dataclasses
 from datetime import datetime, time
 
 from bot.config import QuietHours
-from bot.sandbox.fake_api import FakeUser
-from bot.services import session_changes
+from bot.services.coordinator import session_changes
+from bot.standin.api import FakeUser
 from bot.store import panels
 from bot.store import session_changes as changes
 from bot.store.session_changes import SessionState

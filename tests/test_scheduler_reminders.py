@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from tests.conftest import World
 from tests.factories import add_panel, confirmed_volunteer, panel_yaml, spec_from
 from tests.scheduler_helpers import LONDON, london, messages, tick, tick_at

@@ -3,7 +3,7 @@ coordinators; people who want to hear about future panels keep only name, contac
 
 from __future__ import annotations
 
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from bot.store import panels
 from tests.conftest import COORDINATOR_ID, World
 from tests.factories import add_panel, confirmed_volunteer, panel_yaml, spec_from

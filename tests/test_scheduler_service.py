@@ -10,11 +10,11 @@ from pathlib import Path
 
 from icalendar import Calendar
 
+from bot.calendar import sessions_ics_document
 from bot.config import Settings
+from bot.replies import Button, Document, Reply
 from bot.sandbox.chat import SandboxChat
-from bot.sandbox.fake_api import FakeUser
-from bot.services.calendar_files import sessions_ics_document
-from bot.services.replies import Button, Document, Reply
+from bot.standin.api import FakeUser
 from bot.store import applications, outbox, panels, volunteers
 from bot.telegram.scheduling import telegram_send
 from scheduler.service import SendResult, tick

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.clock import FakeClock
 from bot.config import QuietHours, parse_offsets
-from scheduler.timing import (
+from bot.rules.timing import (
     PlannedReminder,
     is_urgent_change,
     ledger_key,

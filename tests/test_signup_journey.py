@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, World
 from tests.journey import consent, read_info, sign_up, to_summary
 
@@ -203,7 +203,7 @@ async def test_a_later_panel_asks_to_review_needs_not_retype_them(
         encoding="utf-8",
     )
     assert text
-    from bot.services import panel_admin
+    from bot.services.coordinator import panel_admin
     await panel_admin.import_file(second, world.ctx)
     await consent(world, sam, "carers-hub-2027")
     await read_info(world, sam)

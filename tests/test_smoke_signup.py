@@ -1,4 +1,4 @@
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from tests.conftest import EXAMPLE_CODE, World
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sandbox.fake_api import FakeUser
+from bot.standin.api import FakeUser
 from bot.telegram.journal import JournalingQueue
 from tests.conftest import World
 

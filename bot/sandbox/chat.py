@@ -18,12 +18,12 @@ from typing import TextIO
 
 from bot.clock import FakeClock, SystemClock
 from bot.config import Settings
+from bot.context import AppContext
 from bot.panelfile import PanelFileError
 from bot.sandbox import demo
-from bot.sandbox.fake_api import BotMessage, FakeBotApi, FakeUser
-from bot.sandbox.harness import BotHarness, Reply
-from bot.services import panel_admin
-from bot.services.context import AppContext
+from bot.services.coordinator import panel_admin
+from bot.standin.api import BotMessage, FakeBotApi, FakeUser
+from bot.standin.harness import BotHarness, Reply
 from bot.store.db import Database
 from bot.telegram import coordinator_handlers, scheduling
 from bot.telegram.app import build_application

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.services.replies import Button, Document, Reply
+from bot.replies import Button, Document, Reply
 from bot.store.db import fetch_all, fetch_one
 from bot.timeutil import from_db, to_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.services.context import AppContext
-from bot.services.volunteer import VolunteerService
+from bot.context import AppContext
+from bot.services.volunteer.service import VolunteerService
 from bot.telegram import coordinator_handlers, journal, scheduling, volunteer_handlers
 from bot.telegram.errors import on_error
 from bot.telegram.lifecycle import AnyApplication, Lifecycle

@@ -16,13 +16,13 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.services import news, session_changes
-from bot.services.broadcast_delivery import BroadcastRunner
-from bot.services.context import AppContext, Person
-from bot.services.coordinator import COMMANDS, CoordinatorService
-from bot.services.replies import Notice, Outcome
-from bot.services.rights import coordinator_ids
-from bot.services.volunteer import VolunteerService
+from bot.context import AppContext, Person
+from bot.replies import Notice, Outcome
+from bot.services.coordinator import COMMANDS, CoordinatorService, session_changes
+from bot.services.delivery import news
+from bot.services.delivery.broadcasts import BroadcastRunner
+from bot.services.volunteer.service import VolunteerService
+from bot.store.rights import coordinator_ids
 from bot.telegram import router, scheduler_handlers
 from bot.telegram.lifecycle import Lifecycle
 from bot.telegram.sender import acknowledge, deliver

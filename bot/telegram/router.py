@@ -10,8 +10,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.services.context import Person
-from bot.services.replies import Outcome
+from bot.context import Person
+from bot.replies import Outcome
 from bot.telegram.sender import deliver
 from bot.telegram.volunteer_handlers import person_of
 

@@ -12,13 +12,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.services import journey
-from bot.services.attendance import AttendanceService
-from bot.services.context import AppContext, Person
-from bot.services.feedback import FeedbackService
-from bot.services.panel_outcome import OutcomeService
-from bot.services.reminder_replies import ReminderReplyService
-from bot.services.replies import Outcome
+from bot.context import AppContext, Person
+from bot.replies import Outcome
+from bot.services.coordinator.attendance import AttendanceService
+from bot.services.coordinator.outcome import OutcomeService
+from bot.services.volunteer import journey
+from bot.services.volunteer.feedback import FeedbackService
+from bot.services.volunteer.reminders import ReminderReplyService
 from bot.telegram.sender import acknowledge, deliver
 from bot.telegram.volunteer_handlers import person_of
 from scheduler.runner import SchedulerRunner

@@ -13,8 +13,8 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
-from bot.services.context import AppContext
-from bot.services.replies import Reply
+from bot.context import AppContext
+from bot.replies import Reply
 from bot.telegram import scheduler_handlers
 from bot.telegram.lifecycle import Lifecycle
 from bot.telegram.sender import send_reply

@@ -15,7 +15,7 @@ from telegram import (
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.services.replies import Keyboard, Outcome, Reply
+from bot.replies import Keyboard, Outcome, Reply
 from bot.telegram.retry import with_retries
 
 log = logging.getLogger(__name__)

@@ -15,14 +15,14 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
-from bot.services.broadcast_delivery import (
+from bot.replies import Reply
+from bot.services.delivery.broadcasts import (
     Blocked,
     NetworkTrouble,
     Pacer,
     RetryLater,
     Undeliverable,
 )
-from bot.services.replies import Reply
 from bot.telegram.sender import NO_PREVIEW, keyboard
 
 T = TypeVar("T")

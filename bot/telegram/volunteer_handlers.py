@@ -16,9 +16,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services.context import Person
-from bot.services.replies import Outcome
-from bot.services.volunteer import VolunteerService
+from bot.context import Person
+from bot.replies import Outcome
+from bot.services.volunteer.service import VolunteerService
 from bot.telegram import journal
 from bot.telegram.sender import acknowledge, deliver
 from messages import render

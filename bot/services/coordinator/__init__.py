@@ -12,14 +12,13 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from bot.context import AppContext, Person
 from bot.model import Panel
-from bot.services import session_changes
-from bot.services.context import AppContext, Person
-from bot.services.coordinator import broadcast, questions, reports, roster
+from bot.replies import Outcome, Reply, rows
+from bot.services.coordinator import broadcast, questions, reports, roster, session_changes
 from bot.services.coordinator.base import CoordCtx, kbutton, number, out_of_date, parse, say
-from bot.services.replies import Outcome, Reply, rows
-from bot.services.rights import is_coordinator
 from bot.store import coordinators, volunteers
+from bot.store.rights import is_coordinator
 from messages import render
 
 log = logging.getLogger(__name__)

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.context import AppContext, Person
 from bot.model import Panel
-from bot.services.context import AppContext, Person
-from bot.services.replies import Button, Outcome, Reply
-from bot.services.rights import coordinator_ids
+from bot.replies import Button, Outcome, Reply
 from bot.store import coordinators, panels
+from bot.store.rights import coordinator_ids
 from messages import label, render
 
 PREFIX = "k"

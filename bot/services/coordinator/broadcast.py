@@ -10,10 +10,10 @@ import re
 from html import unescape
 from typing import Any
 
+from bot import views
 from bot.model import Panel
-from bot.services import views
+from bot.replies import Outcome, Reply, rows
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
-from bot.services.replies import Outcome, Reply, rows
 from bot.store import broadcasts, coordinators
 from bot.store.broadcasts import Broadcast
 from bot.text import clean

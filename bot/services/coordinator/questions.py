@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services import views
+from bot import views
+from bot.replies import Notice, Outcome, Reply, rows
 from bot.services.coordinator.base import CoordCtx, kbutton, say
-from bot.services.replies import Notice, Outcome, Reply, rows
 from bot.store import coordinators, question_replies, volunteers
 from bot.text import QUESTION_MAX, clean
 from messages import label, render

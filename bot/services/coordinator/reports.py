@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
-
+from bot import views
+from bot.csvfile import to_csv
 from bot.model import Panel
 from bot.needs import NEED_CODES
-from bot.services import views
+from bot.replies import Document, Outcome, Reply
 from bot.services.coordinator.base import CoordCtx
 from bot.services.coordinator.roster import CANDIDATES, Entry, entries, live_sessions
-from bot.services.replies import Document, Outcome, Reply
 from bot.store import anonymous, panels
 from messages import label, render
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _marker(entry: Entry) -> str:
@@ -71,21 +66,6 @@ async def availability(c: CoordCtx, panel: Panel) -> Outcome:
 
 
 # --- /export ----------------------------------------------------------------------------------
-
-
-def safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: anything that could start a formula is quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-    # A byte order mark, so spreadsheet programs read the names' accents correctly.
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 def member_letters(position: int) -> str:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot import rules, selection
+from bot import views
 from bot.model import Application, Panel, Session, Volunteer
-from bot.services import views
+from bot.replies import Notice, Outcome, Reply, rows
+from bot.rules import panels as rules
+from bot.rules import selection
 from bot.services.coordinator.base import PAGE_SIZE, CoordCtx, kbutton, out_of_date, say
-from bot.services.replies import Notice, Outcome, Reply, rows
 from bot.store import applications, panels, volunteers
 from messages import label, render
 

@@ -20,13 +20,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-__all__ = ["PRODID", "filename_for", "session_event_ics"]
+from bot import views
+from bot.model import Panel, Session
+from bot.replies import Document
+from bot.rules.timing import ledger_key
 
 PRODID = "-//panelbot//panel sessions//EN"
 CANCELLED_PREFIX = "Cancelled: "
@@ -118,3 +122,56 @@ def filename_for(title: str, start: date | datetime, *, tz: ZoneInfo | None = No
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     slug = slug[:_MAX_SLUG].rstrip("-") or "session"
     return f"{day.isoformat()}-{slug}.ics"
+
+
+# One session, or all of a person's sessions in one file, as documents for the chat.
+# Every version of a session keeps the UID "session-<id>@panelbot" and uses the session's
+# version as SEQUENCE, so an updated or cancelled file replaces the earlier event in the
+# person's calendar. The scheduler sends the first file when a place is confirmed;
+# bot/services/delivery/changes.py sends updated ones.
+def calendar_key(application_id: int, session_id: int) -> str:
+    """The ledger key recorded once a person has a session in their calendar."""
+    return ledger_key("calendar", application_id, session_id)
+
+
+def session_uid(session: Session) -> str:
+    return f"session-{session.id}@panelbot"
+
+
+def session_ics(session: Session, panel: Panel, now: datetime) -> bytes:
+    """The session as it is now: cancelled if it was cancelled."""
+    return session_event_ics(
+        uid=session_uid(session),
+        sequence=session.version,
+        title=views.session_title(session),
+        start_utc=session.starts_at,
+        end_utc=session.ends_at,
+        tz=panel.timezone,
+        location=session.venue or session.online_link,
+        description=session.access,
+        url=session.online_link,
+        status="CANCELLED" if session.cancelled else "CONFIRMED",
+        now_utc=now,
+    )
+
+
+def session_ics_document(session: Session, panel: Panel, now: datetime) -> Document:
+    """One session as a file to attach to a confirmation or to a change or cancel notice."""
+    name = filename_for(views.session_title(session), session.starts_at, tz=panel.timezone)
+    return Document(name, session_ics(session, panel, now))
+
+
+def sessions_ics_document(sessions: Sequence[Session], panel: Panel, now: datetime) -> Document:
+    """Several sessions in one file, so a new panel member adds all their dates at once."""
+    if not sessions:
+        raise ValueError("no sessions to put in a calendar file")
+    if len(sessions) == 1:
+        return session_ics_document(sessions[0], panel, now)
+    ordered = sorted(sessions, key=lambda s: s.starts_at)
+    calendar = Calendar.from_ical(session_ics(ordered[0], panel, now))
+    for session in ordered[1:]:
+        for event in Calendar.from_ical(session_ics(session, panel, now)).walk("VEVENT"):
+            calendar.add_component(event)
+    # The first file's VTIMEZONE covers its year and the next; a panel's sessions fit in it.
+    content: bytes = calendar.to_ical()
+    return Document(filename_for(panel.title, ordered[0].starts_at, tz=panel.timezone), content)

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import aiosqlite
 
-from bot.services.context import AppContext, Person
-from bot.services.feedback import COMMENT_PROMPT, FeedbackService
-from bot.services.panel_outcome import AWARD_PROMPTS, OutcomeService
-from bot.services.replies import Outcome
+from bot.context import AppContext, Person
+from bot.replies import Outcome
+from bot.services.coordinator.outcome import AWARD_PROMPTS, OutcomeService
+from bot.services.volunteer.feedback import COMMENT_PROMPT, FeedbackService
 from bot.store import prompts
 
 # A question left unanswered this long lapses: later text is not taken as its answer.

@@ -16,13 +16,14 @@ from typing import Any
 
 import aiosqlite
 
+from bot import views
+from bot.context import AppContext, Person
 from bot.model import Panel
-from bot.services import not_allowed, views
-from bot.services.context import AppContext, Person
-from bot.services.replies import Button, Outcome, Reply, rows
-from bot.services.retention_dates import deletion_due
-from bot.services.rights import is_coordinator
+from bot.replies import Button, Outcome, Reply, rows
+from bot.rules.retention import deletion_due
+from bot.services.coordinator import not_allowed
 from bot.store import applications, outcomes, panels, prompts
+from bot.store.rights import is_coordinator
 from bot.text import NOTE_MAX, clean, one_line
 from messages import label, render
 

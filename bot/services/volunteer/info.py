@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot import views
 from bot.model import Panel, Session
-from bot.services import views
 from messages import render
 
 PAGES = (

@@ -25,16 +25,19 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot import views
 from bot.config import Settings
+from bot.context import AppContext, Person
 from bot.model import Panel, Session
-from bot.services import change_delivery, journey, news, views
-from bot.services.context import AppContext, Person
+from bot.replies import Button, Notice, Outcome, Reply, rows
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
-from bot.services.replies import Button, Notice, Outcome, Reply, rows
-from bot.services.rights import coordinator_ids
+from bot.services.delivery import changes as change_delivery
+from bot.services.delivery import news
+from bot.services.volunteer import journey
 from bot.store import applications, coordinators, panels, volunteers
 from bot.store import session_changes as changes
 from bot.store.panels import SessionChange
+from bot.store.rights import coordinator_ids
 from bot.store.session_changes import SessionChangeRecord, SessionState
 from bot.text import clean, one_line
 from messages import label, render

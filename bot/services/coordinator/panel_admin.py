@@ -8,8 +8,8 @@ from pathlib import Path
 from bot.panelfile import PanelSpec, load_panel_file
 
 __all__ = ["Imported", "check", "deep_link", "import_file", "load_panel_file"]
-from bot.services import session_changes
-from bot.services.context import AppContext
+from bot.context import AppContext
+from bot.services.coordinator import session_changes
 from bot.store import panels
 from bot.store.panels import SessionChange
 

@@ -28,10 +28,10 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from bot.services import views
-from bot.services.context import AppContext
+from bot import views
+from bot.context import AppContext
+from bot.replies import Reply
 from bot.services.coordinator.broadcast import volunteer_message
-from bot.services.replies import Reply
 from bot.store import broadcasts, panels, volunteers
 from messages import render
 

@@ -23,8 +23,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.fake_api_html import MAX_CAPTION, MAX_TEXT, render
-from bot.sandbox.fake_api_types import (
+from bot.standin.html import MAX_CAPTION, MAX_TEXT, render
+from bot.standin.objects import (
     JSON,
     ApiError,
     BotMessage,
@@ -39,7 +39,7 @@ from bot.sandbox.fake_api_types import (
     scope_key,
     validate_commands,
 )
-from bot.sandbox.fake_api_updates import UpdateInjector
+from bot.standin.updates import UpdateInjector
 
 __all__ = ["BotMessage", "Button", "CallbackAnswer", "FakeBotApi", "FakeUser"]
 

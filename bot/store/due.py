@@ -18,8 +18,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.model import Application, Panel, Session, Volunteer
-from bot.services.feedback import REACHABLE
+from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
 from bot.store import (
     applications,
     attendance,
@@ -121,7 +120,7 @@ async def panel_states(
     extra = [
         application
         for application in (await applications.get_many(tx, others)).values()
-        if application.status in REACHABLE
+        if application.status in IN_THE_RUNNING
     ]
     people = await volunteers.get_many(
         tx, {application.volunteer_id for application in (*confirmed, *extra)}

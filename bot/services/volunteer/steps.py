@@ -15,11 +15,11 @@ from typing import Any
 import aiosqlite
 
 from bot import text as text_rules
+from bot import views
+from bot.context import AppContext, Person
 from bot.model import Application, Journey, Panel, Session, Volunteer
 from bot.needs import NEED_CODES
-from bot.services import views
-from bot.services.context import AppContext, Person
-from bot.services.replies import Button, Keyboard, Reply, rows
+from bot.replies import Button, Keyboard, Reply, rows
 from bot.store import applications, volunteers
 from messages import label, render
 

@@ -13,14 +13,15 @@ from typing import Any
 
 import aiosqlite
 
+from bot import views
+from bot.context import AppContext, Person
+from bot.csvfile import to_csv
 from bot.model import Application, Panel, Session
-from bot.services import not_allowed, views
-from bot.services.context import AppContext, Person
-from bot.services.csvfile import cell, csv_bytes
-from bot.services.replies import Button, Document, Outcome, Reply, rows
-from bot.services.rights import is_coordinator
+from bot.replies import Button, Document, Outcome, Reply, rows
+from bot.services.coordinator import not_allowed
 from bot.store import applications, attendance, panels, volunteers
 from bot.store.db import fetch_one
+from bot.store.rights import is_coordinator
 from messages import label, render
 from messages.render import money, short_day
 
@@ -232,10 +233,10 @@ class AttendanceService:
             total += amount or 0
             lines.append(
                 [
-                    cell(views.session_title(session)),
+                    views.session_title(session),
                     _local_day(session.starts_at, panel),
-                    cell((volunteer.name if volunteer else None) or ""),
-                    cell((volunteer.contact if volunteer else None) or ""),
+                    (volunteer.name if volunteer else None) or "",
+                    (volunteer.contact if volunteer else None) or "",
                     label(f"payment.{application.payment}")
                     if application and application.payment
                     else "",
@@ -244,7 +245,7 @@ class AttendanceService:
                     money(amount or 0),
                 ]
             )
-        content = csv_bytes(lines)
+        content = to_csv(lines[0], lines[1:])
         return Reply(
             render("scheduler/attendance_csv", panel=views.panel_view(panel), total=total),
             document=Document(f"attendance-{panel.code}.csv", content),

@@ -13,13 +13,14 @@ from typing import Any
 
 import aiosqlite
 
-from bot import rules
+from bot import views
+from bot.context import AppContext, Person
 from bot.model import Application, Journey, Panel, Volunteer
-from bot.services import journey, notify, typed_answers, views
-from bot.services.context import AppContext, Person
-from bot.services.notify import coordinator_chat_ids
-from bot.services.replies import Button, Document, Notice, Outcome, Reply, rows
-from bot.services.steps import StepCtx
+from bot.replies import Button, Document, Notice, Outcome, Reply, rows
+from bot.rules import panels as rules
+from bot.services.volunteer import journey, notify, typed_answers
+from bot.services.volunteer.notify import coordinator_chat_ids
+from bot.services.volunteer.steps import StepCtx
 from bot.store import applications, journeys, panels, volunteers
 from messages import label, render
 

@@ -12,59 +12,24 @@ from typing import Any
 
 import aiosqlite
 
-from bot.model import Application, Panel, Volunteer
-from bot.services import not_allowed, views
-from bot.services.context import AppContext, Person
-from bot.services.csvfile import cell, csv_bytes
-from bot.services.replies import Button, Document, Outcome, Reply, rows
-from bot.services.rights import is_coordinator
+from bot import views
+from bot.context import AppContext, Person
+from bot.csvfile import to_csv
+from bot.model import FEEDBACK_QUESTIONS as QUESTIONS
+from bot.model import IN_THE_RUNNING, Application, Volunteer
+from bot.replies import Button, Document, Outcome, Reply, rows
+from bot.services.coordinator import not_allowed
 from bot.store import applications, outcomes, panels, prompts, volunteers
 from bot.store.outcomes import Feedback
+from bot.store.rights import is_coordinator
 from bot.text import NOTE_MAX, clean
 from messages import label, render
 
-QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("information", ("good", "ok", "poor")),
-    ("support", ("good", "ok", "poor")),
-    ("time_given", ("enough", "just", "short")),
-    ("say_mattered", ("yes", "little", "no")),
-    ("again", ("yes", "maybe", "no")),
-)
 COMMENT_PROMPT = "feedback_comment"
-# Statuses that still hear from us: anyone who withdrew or was declined hears nothing more.
-REACHABLE = frozenset({"applied", "confirmed", "reserve"})
 
 
 def _say(template: str, **context: Any) -> Reply:
     return Reply(render(f"scheduler/{template}", **context))
-
-
-def invite_reply(panel: Panel, application_id: int, name: str | None) -> Reply:
-    return Reply(
-        render(
-            "scheduler/feedback_invite",
-            panel=views.panel_view(panel),
-            spec=panel.spec,
-            name=name,
-            total=len(QUESTIONS),
-        ),
-        rows(
-            Button(label("feedback.start"), f"fb:{application_id}:go"),
-            Button(label("feedback.later"), f"fb:{application_id}:later"),
-        ),
-    )
-
-
-def nudge_reply(panel: Panel, application_id: int, name: str | None) -> Reply:
-    return Reply(
-        render(
-            "scheduler/feedback_nudge",
-            panel=views.panel_view(panel),
-            name=name,
-            total=len(QUESTIONS),
-        ),
-        rows(Button(label("feedback.start"), f"fb:{application_id}:go")),
-    )
 
 
 def _question(application_id: int, index: int, *, edit: bool) -> Reply:
@@ -144,7 +109,7 @@ class FeedbackService:
             or application is None
             or feedback is None
             or application.volunteer_id != volunteer.id
-            or application.status not in REACHABLE
+            or application.status not in IN_THE_RUNNING
         ):
             return None
         return application, volunteer, feedback
@@ -257,5 +222,5 @@ def feedback_csv(result: dict[str, Any]) -> bytes:
     lines.append([future, label("answer.yes"), result["future_yes"]])
     lines.append([future, label("answer.no"), result["future_no"]])
     for comment in result["comments"]:
-        lines.append([label("csv.comment"), cell(comment), ""])
-    return csv_bytes(lines)
+        lines.append([label("csv.comment"), comment, ""])
+    return to_csv(lines[0], lines[1:])

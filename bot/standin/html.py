@@ -15,7 +15,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from bot.sandbox.fake_api_types import JSON, bad_request, utf16_len
+from bot.standin.objects import JSON, bad_request, utf16_len
 
 ALLOWED_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",

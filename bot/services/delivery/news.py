@@ -13,12 +13,12 @@ from typing import Any
 
 import aiosqlite
 
+from bot import views
 from bot.config import Settings
-from bot.services import views
-from bot.services.replies import Notice, Reply
-from bot.services.rights import coordinator_ids
+from bot.replies import Notice, Reply
 from bot.store import coordinator_news, panels, volunteers
 from bot.store.coordinator_news import Item
+from bot.store.rights import coordinator_ids
 from messages import label, render
 
 WINDOW = timedelta(minutes=5)

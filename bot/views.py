@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.model import Panel, Session
 from bot.needs import NEED_CODES
 from messages import label
-
-if TYPE_CHECKING:
-    from bot.services.steps import StepCtx
 
 SUMMARY_PARTS = (
     "name",
@@ -71,35 +68,3 @@ def need_labels(codes: Iterable[str]) -> list[str]:
 def day_labels(days: Iterable[str]) -> list[str]:
     chosen = set(days)
     return [label(f"day.{day}") for day in WEEKDAY_ORDER if day in chosen]
-
-
-def summary_context(c: StepCtx) -> dict[str, Any]:
-    panel = c.need_panel()
-    application = c.need_application()
-    volunteer = c.volunteer
-    availability = [
-        {
-            "session": session_view(s, panel.timezone),
-            "answer": label(f"answer.{application.availability[s.id]}")
-            if s.id in application.availability
-            else None,
-        }
-        for s in c.live_sessions
-    ]
-    return {
-        "panel": panel_view(panel),
-        "name": volunteer.name,
-        "role": label(f"role.{volunteer.role}") if volunteer.role else None,
-        "contact": volunteer.contact,
-        "needs_consented": volunteer.needs_consented_at is not None,
-        "needs": need_labels(volunteer.needs),
-        "needs_note": volunteer.needs_note,
-        "availability": availability,
-        "has_window": any(s.kind == "evaluation_window" for s in c.live_sessions),
-        "days": day_labels(application.days),
-        "conflicts": list(application.conflicts),
-        "conflicts_note": application.conflicts_note,
-        "has_interviews": any(s.kind == "interview" for s in c.live_sessions),
-        "interviews": application.interviews,
-        "payment": label(f"payment.{application.payment}") if application.payment else None,
-    }

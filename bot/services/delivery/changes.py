@@ -12,14 +12,14 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot import views
+from bot.calendar import calendar_key, session_ics_document
 from bot.config import Settings
-from bot.services import views
-from bot.services.calendar_files import calendar_key, session_ics_document
-from bot.services.replies import Notice, Reply
+from bot.replies import Notice, Reply
+from bot.rules.timing import is_urgent_change, ledger_key, next_allowed_send
 from bot.store import ledger, outbox, panels, session_versions
 from bot.store.db import fetch_one
 from messages import render
-from scheduler.timing import is_urgent_change, ledger_key, next_allowed_send
 
 
 async def deliver_change(

@@ -6,11 +6,12 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot import views
 from bot.config import Settings
-from bot.services import news, views
-from bot.services.replies import Button, Notice, Reply, rows
-from bot.services.rights import coordinator_ids
-from bot.services.steps import StepCtx
+from bot.replies import Button, Notice, Reply, rows
+from bot.services.delivery import news
+from bot.services.volunteer.steps import StepCtx
+from bot.store.rights import coordinator_ids
 from messages import label, render
 
 

@@ -33,8 +33,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.sandbox.fake_api import BotMessage, CallbackAnswer, FakeBotApi, FakeUser
-from bot.sandbox.fake_api_types import Signal
+from bot.standin.api import BotMessage, CallbackAnswer, FakeBotApi, FakeUser
+from bot.standin.objects import Signal
 
 #: Handler group of the completion marker: the largest group number PTB could be given.
 DONE_GROUP = 2**31 - 1

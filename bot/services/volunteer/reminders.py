@@ -13,12 +13,12 @@ from typing import Any
 
 import aiosqlite
 
-from bot import rules
+from bot import views
+from bot.context import AppContext, Person
 from bot.model import Application, Panel, Session, Volunteer
-from bot.services import views
-from bot.services.context import AppContext, Person
-from bot.services.notify import coordinator_chat_ids
-from bot.services.replies import Button, Notice, Outcome, Reply, rows
+from bot.replies import Button, Notice, Outcome, Reply, rows
+from bot.rules import panels as rules
+from bot.services.volunteer.notify import coordinator_chat_ids
 from bot.store import applications, offers, panels, volunteers
 from messages import label, render
 

@@ -8,17 +8,19 @@ Button data is never trusted: a press only counts if it belongs to the step the 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import aiosqlite
 
-from bot import rules
-from bot.services import info, notify, views
-from bot.services.context import AppContext, Person
-from bot.services.replies import Button, Outcome, Reply, rows
-from bot.services.steps import STEPS, Edit, Next, StepCtx, StepResult, button, say
+from bot import views
+from bot.context import AppContext, Person
+from bot.replies import Button, Outcome, Reply, rows
+from bot.rules import panels as rules
+from bot.services.volunteer import info, notify
+from bot.services.volunteer.steps import STEPS, Edit, Next, StepCtx, StepResult, button, say
 from bot.store import applications, journeys, panels, questions, volunteers
 from bot.text import QUESTION_MAX, clean
-from messages import render
+from messages import label, render
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +310,7 @@ def summary(c: StepCtx) -> Reply:
     parts = [part for part in views.SUMMARY_PARTS if _part_applies(c, part)]
     buttons = [button("summary", f"change.{part}", f"summary.change_{part}") for part in parts]
     return Reply(
-        render("volunteer/summary", **views.summary_context(c)),
+        render("volunteer/summary", **summary_context(c)),
         rows(button("summary", "send", "summary.send"), *buttons),
     )
 
@@ -364,3 +366,35 @@ async def resume(c: StepCtx) -> Outcome:
         [say("volunteer/welcome_back", panel=views.panel_view(c.panel) if c.panel else None)]
     )
     return outcome.extend(await _arrive(c))
+
+
+def summary_context(c: StepCtx) -> dict[str, Any]:
+    panel = c.need_panel()
+    application = c.need_application()
+    volunteer = c.volunteer
+    availability = [
+        {
+            "session": views.session_view(s, panel.timezone),
+            "answer": label(f"answer.{application.availability[s.id]}")
+            if s.id in application.availability
+            else None,
+        }
+        for s in c.live_sessions
+    ]
+    return {
+        "panel": views.panel_view(panel),
+        "name": volunteer.name,
+        "role": label(f"role.{volunteer.role}") if volunteer.role else None,
+        "contact": volunteer.contact,
+        "needs_consented": volunteer.needs_consented_at is not None,
+        "needs": views.need_labels(volunteer.needs),
+        "needs_note": volunteer.needs_note,
+        "availability": availability,
+        "has_window": any(s.kind == "evaluation_window" for s in c.live_sessions),
+        "days": views.day_labels(application.days),
+        "conflicts": list(application.conflicts),
+        "conflicts_note": application.conflicts_note,
+        "has_interviews": any(s.kind == "interview" for s in c.live_sessions),
+        "interviews": application.interviews,
+        "payment": label(f"payment.{application.payment}") if application.payment else None,
+    }

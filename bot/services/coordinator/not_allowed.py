@@ -3,7 +3,7 @@ same answer a volunteer gets for an unknown command or an old button, revealing 
 
 from __future__ import annotations
 
-from bot.services.replies import Outcome, Reply
+from bot.replies import Outcome, Reply
 from messages import render
 
 

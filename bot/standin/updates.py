@@ -12,14 +12,7 @@ import mimetypes
 import time
 from typing import Any
 
-from bot.sandbox.fake_api_types import (
-    JSON,
-    BotMessage,
-    FakeUser,
-    Signal,
-    command_entities,
-    file_ids,
-)
+from bot.standin.objects import JSON, BotMessage, FakeUser, Signal, command_entities, file_ids
 
 
 class UpdateInjector:
