@@ -22,6 +22,8 @@ MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # The incoming event (a Telegram update id) being handled right now, if any. A unit of work
 # that commits marks it done in the same transaction, so its effects and "handled" are one.
 handling_event: ContextVar[int | None] = ContextVar("handling_event", default=None)
+# The task whose unit of work is open right now, so that a use case called inside it joins it.
+_open_in: ContextVar[asyncio.Task[Any] | None] = ContextVar("open_in", default=None)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -83,9 +85,20 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One unit of work: committed when the block ends, rolled back if it raises."""
+        """One unit of work: committed when the block ends, rolled back if it raises.
+
+        Opened again inside a unit of work of the same task, it joins it: one update is one
+        unit of work however many use cases it passes through (the Telegram face opens it
+        around the whole update), so its effects and "handled" are saved together or not at
+        all. A task started from inside (a broadcast, say) is another task and waits its turn.
+        """
+        task = asyncio.current_task()
+        if task is not None and _open_in.get() is task:
+            yield self._conn
+            return
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
+            token = _open_in.set(task)
             try:
                 yield self._conn
                 event = handling_event.get()
@@ -94,6 +107,8 @@ class Database:
             except BaseException:
                 await self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                _open_in.reset(token)
             await self._conn.execute("COMMIT")
             if event is not None:
                 handling_event.set(None)  # done: later units of work need not say so again

@@ -27,6 +27,7 @@ from bot.telegram import router, scheduler_handlers
 from bot.telegram.lifecycle import Lifecycle
 from bot.telegram.sender import acknowledge, deliver
 from bot.telegram.transport import BotTransport, PacedRequests
+from bot.telegram.unit import one_unit
 from bot.telegram.volunteer_handlers import person_of
 from messages import label
 
@@ -131,9 +132,13 @@ def _register(
 
         async def handle(update: Update, context: Context) -> None:
             person = person_of(update)
-            outcome = await service.command(person, name, context.args or [])
-            if outcome is None:
-                outcome = await otherwise(person)
+            args = context.args or []
+
+            async def work() -> Outcome:
+                outcome = await service.command(person, name, args)
+                return await otherwise(person) if outcome is None else outcome
+
+            outcome = await one_unit(context, work)
             await deliver(update.get_bot(), person.chat_id, outcome)
 
         return handle
@@ -144,9 +149,14 @@ def _register(
         await acknowledge(query)
         person = person_of(update)
         message_id = query.message.message_id if query.message else None
-        outcome = await service.button(person, query.data or "", message_id)
-        if outcome is None:  # not a coordinator: the answer anyone gets for a dead button
-            outcome = await volunteer.button(person, "")
+        data = query.data or ""
+
+        async def work() -> Outcome:
+            outcome = await service.button(person, data, message_id)
+            # Not a coordinator: the answer anyone gets for a dead button.
+            return await volunteer.button(person, "") if outcome is None else outcome
+
+        outcome = await one_unit(context, work)
         await deliver(update.get_bot(), person.chat_id, outcome, pressed_message_id=message_id)
 
     async def reconfirmed(update: Update, context: Context) -> None:
@@ -154,7 +164,8 @@ def _register(
         assert query is not None
         await acknowledge(query)
         person = person_of(update)
-        outcome = await session_changes.reconfirm(ctx, person, query.data or "")
+        data = query.data or ""
+        outcome = await one_unit(context, lambda: session_changes.reconfirm(ctx, person, data))
         await deliver(update.get_bot(), person.chat_id, outcome)
 
     new_messages = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE

@@ -13,6 +13,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 from bot.context import Person
 from bot.replies import Outcome
 from bot.telegram.sender import deliver
+from bot.telegram.unit import one_unit
 from bot.telegram.volunteer_handlers import person_of
 
 # Returns None when the text is not for it.
@@ -28,12 +29,15 @@ def register(
     async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None and update.message.text is not None
         person, typed = person_of(update), update.message.text
-        for take in takers:
-            outcome = await take(person, typed)
-            if outcome is not None:
-                break
-        else:
-            outcome = await fallback(person, typed)
+
+        async def work() -> Outcome:
+            for take in takers:
+                outcome = await take(person, typed)
+                if outcome is not None:
+                    return outcome
+            return await fallback(person, typed)
+
+        outcome = await one_unit(context, work)
         await deliver(update.get_bot(), person.chat_id, outcome)
 
     typed_text = (

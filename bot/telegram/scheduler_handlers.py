@@ -20,6 +20,7 @@ from bot.services.volunteer import journey
 from bot.services.volunteer.feedback import FeedbackService
 from bot.services.volunteer.reminders import ReminderReplyService
 from bot.telegram.sender import acknowledge, deliver
+from bot.telegram.unit import one_unit
 from bot.telegram.volunteer_handlers import person_of
 from scheduler.runner import SchedulerRunner
 
@@ -53,7 +54,10 @@ def register(
         person = person_of(update)
         # PTB lets a press with empty data past any pattern, so the prefix may be unknown.
         call = buttons.get(data.partition(":")[0])
-        outcome = journey.stale() if call is None else await call(person, data)
+        if call is None:
+            outcome = journey.stale()
+        else:
+            outcome = await one_unit(context, lambda: call(person, data))
         message_id = query.message.message_id if query.message else None
         await deliver(update.get_bot(), person.chat_id, outcome, pressed_message_id=message_id)
         # Whatever changed (a place taken, attendance saved, an award) may now be due.
@@ -65,7 +69,8 @@ def register(
         async def handle(update: Update, context: Context) -> None:
             person = person_of(update)
             code = context.args[0] if context.args else ""
-            await deliver(update.get_bot(), person.chat_id, await call(person, code))
+            outcome = await one_unit(context, lambda: call(person, code))
+            await deliver(update.get_bot(), person.chat_id, outcome)
             runner.poke()
 
         return handle

@@ -21,6 +21,7 @@ from bot.replies import Outcome
 from bot.services.volunteer.service import VolunteerService
 from bot.telegram import journal
 from bot.telegram.sender import acknowledge, deliver
+from bot.telegram.unit import one_unit
 from messages import render
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -48,31 +49,36 @@ def person_of(update: Update) -> Person:
 
 
 def register(application: Application, service: VolunteerService) -> None:  # type: ignore[type-arg]
-    async def reply(update: Update, outcome: Outcome) -> None:
+    async def answer(
+        update: Update, context: Context, work: Callable[[Person], Awaitable[Outcome]]
+    ) -> None:
         person = person_of(update)
+        outcome = await one_unit(context, lambda: work(person))
         await deliver(update.get_bot(), person.chat_id, outcome)
 
     def command(
         call: Callable[[Person], Awaitable[Outcome]],
     ) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
         async def handle(update: Update, context: Context) -> None:
-            await reply(update, await call(person_of(update)))
+            await answer(update, context, call)
 
         return handle
 
     async def start(update: Update, context: Context) -> None:
         payload = context.args[0] if context.args else None
-        await reply(update, await service.start(person_of(update), payload))
+        await answer(update, context, lambda person: service.start(person, payload))
 
     async def text(update: Update, context: Context) -> None:
         assert update.message is not None and update.message.text is not None
-        await reply(update, await service.text(person_of(update), update.message.text))
+        typed = update.message.text
+        await answer(update, context, lambda person: service.text(person, typed))
 
     async def pressed(update: Update, context: Context) -> None:
         query = update.callback_query
         assert query is not None
         await acknowledge(query)
-        outcome = await service.button(person_of(update), query.data or "")
+        data = query.data or ""
+        outcome = await one_unit(context, lambda: service.button(person_of(update), data))
         message_id = query.message.message_id if query.message else None
         await deliver(
             update.get_bot(), person_of(update).chat_id, outcome, pressed_message_id=message_id
@@ -102,13 +108,13 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
                 ),
                 "other",
             )
-        await reply(update, await service.not_text(person_of(update), kind))
+        await answer(update, context, lambda person: service.not_text(person, kind))
 
     async def edited(update: Update, context: Context) -> None:
-        await reply(update, await service.edited(person_of(update)))
+        await answer(update, context, service.edited)
 
     async def unknown(update: Update, context: Context) -> None:
-        await reply(update, await service.unknown_command(person_of(update)))
+        await answer(update, context, service.unknown_command)
 
     async def heard_from(update: Update, context: Context) -> None:
         if update.effective_user is not None:
