@@ -29,7 +29,7 @@ from bot.services.delivery.broadcasts import (
 from bot.store import broadcasts
 from bot.store.db import Database
 from tests.conftest import COORDINATOR_ID, EXAMPLE_PANEL, START
-from tests.test_coordinator_selection import FakeTime
+from tests.unit.test_coordinator_selection import FakeTime
 
 
 class ScriptedTransport:

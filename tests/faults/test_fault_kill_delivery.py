@@ -27,7 +27,7 @@ from bot.store import broadcasts, ledger, panels
 from bot.store.db import Database, fetch_all
 from tests.conftest import COORDINATOR_ID
 from tests.factories import confirmed_volunteer
-from tests.faults import BotProcess, far_future_panel, panel_under_way
+from tests.faults.helpers import BotProcess, far_future_panel, panel_under_way
 
 CRASHES = 4
 BROADCAST_TO = 150  # about 5 s of sending at Telegram's pace

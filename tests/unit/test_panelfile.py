@@ -18,7 +18,7 @@ from bot.panelfile import (
     parse_panel_text,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE = EXAMPLES / "panel.yaml"
 WITH_ERRORS = EXAMPLES / "panel-with-errors.yaml"
 TEXT = EXAMPLE.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from bot.clock import SystemClock
 from bot.store import coordinators
 from bot.store.db import Database
 from tests.conftest import ROOT
-from tests.test_config_and_cli import run_cli
+from tests.e2e.test_config_and_cli import run_cli
 
 
 def test_coordinators_are_added_listed_and_removed(tmp_path: Path) -> None:
