@@ -14,10 +14,10 @@ Stage = Literal[
 ]
 Status = Literal["draft", "applied", "confirmed", "reserve", "declined", "withdrawn"]
 Answer = Literal["yes", "maybe", "no"]
-ACTIVE_STATUSES: frozenset[str] = frozenset({"draft", "applied", "confirmed", "reserve"})
+ACTIVE_STATUSES: frozenset[Status] = frozenset({"draft", "applied", "confirmed", "reserve"})
 # Signed up and not out of it: these still hear from us; anyone who withdrew or was declined
 # hears nothing more.
-IN_THE_RUNNING: frozenset[str] = frozenset({"applied", "confirmed", "reserve"})
+IN_THE_RUNNING: frozenset[Status] = frozenset({"applied", "confirmed", "reserve"})
 # The post-award survey: each question and its answers, in order.
 FEEDBACK_QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("information", ("good", "ok", "poor")),
@@ -34,7 +34,7 @@ class Panel:
     code: str
     title: str
     spec: PanelSpec
-    stage: str
+    stage: Stage
     late_reserves: bool
     closes_at: datetime
     timezone: ZoneInfo
@@ -79,7 +79,7 @@ class Application:
     id: int
     panel_id: int
     volunteer_id: int
-    status: str
+    status: Status
     interviews: bool | None
     payment: str | None
     days: tuple[str, ...]
@@ -87,7 +87,7 @@ class Application:
     conflicts_declared: bool
     conflicts_note: str | None
     submitted_at: datetime | None
-    availability: dict[int, str] = field(default_factory=dict)
+    availability: dict[int, Answer] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import get_args
 
-from bot.model import Panel
+from bot.model import Panel, Stage, Status
 
-STAGES = ("recruiting", "recruitment_closed", "evaluating", "awaiting_award", "awarded", "closed")
+STAGES: tuple[Stage, ...] = get_args(Stage)
 
 # Which way an application's status may move. Anything else is refused.
-ALLOWED_STATUS_MOVES: dict[str, frozenset[str]] = {
+ALLOWED_STATUS_MOVES: dict[Status, frozenset[Status]] = {
     "draft": frozenset({"applied", "withdrawn"}),
     "applied": frozenset({"confirmed", "reserve", "declined", "withdrawn"}),
     "confirmed": frozenset({"reserve", "declined", "withdrawn"}),
@@ -24,8 +25,8 @@ def is_open(panel: Panel, now: datetime) -> bool:
     return panel.stage == "recruiting" and now < panel.closes_at
 
 
-def can_move(status: str, to: str) -> bool:
-    return to in ALLOWED_STATUS_MOVES.get(status, frozenset())
+def can_move(status: Status, to: str) -> bool:
+    return to in ALLOWED_STATUS_MOVES[status]
 
 
 def takes_late_reserves(panel: Panel, now: datetime) -> bool:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.model import Application
+from bot.model import Answer, Application
 from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db_optional, to_db
@@ -39,12 +39,14 @@ _WHOLE = (
 
 
 def _whole(row: aiosqlite.Row) -> Application:
-    availability = {int(k): v for k, v in json.loads(row["availability_json"]).items()}
+    availability: dict[int, Answer] = {
+        int(k): v for k, v in json.loads(row["availability_json"]).items()
+    }
     return _application(row, availability, tuple(sorted(json.loads(row["conflicts_json"]))))
 
 
 def _application(
-    row: aiosqlite.Row, availability: dict[int, str], conflicts: tuple[str, ...]
+    row: aiosqlite.Row, availability: dict[int, Answer], conflicts: tuple[str, ...]
 ) -> Application:
     interviews = row["interviews"]
     return Application(
@@ -102,7 +104,7 @@ async def _many(
     )
     if not rows:
         return []
-    availability: defaultdict[int, dict[int, str]] = defaultdict(dict)
+    availability: defaultdict[int, dict[int, Answer]] = defaultdict(dict)
     for r in await fetch_all(
         tx,
         "SELECT v.application_id, v.session_id, v.answer FROM availability v "

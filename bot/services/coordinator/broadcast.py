@@ -11,7 +11,7 @@ from html import unescape
 from typing import Any
 
 from bot import views
-from bot.model import Panel
+from bot.model import IN_THE_RUNNING, Panel
 from bot.replies import Outcome, Reply, rows
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
 from bot.store import broadcasts, coordinators
@@ -23,7 +23,7 @@ TEXT_MAX = 4096  # Telegram's limit, counted as people see the text
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "confirmed": ("confirmed",),
     "reserve": ("reserve",),
-    "everyone": ("applied", "confirmed", "reserve"),
+    "everyone": tuple(sorted(IN_THE_RUNNING)),
 }
 INPUT = "broadcast"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot import views
 from bot.csvfile import to_csv
-from bot.model import Panel
+from bot.model import IN_THE_RUNNING, Panel
 from bot.needs import NEED_CODES
 from bot.replies import Document, Outcome, Reply
 from bot.services.coordinator.base import CoordCtx
-from bot.services.coordinator.roster import CANDIDATES, Entry, entries, live_sessions
+from bot.services.coordinator.roster import Entry, entries, live_sessions
 from bot.store import anonymous, panels
 from messages import label, render
 
@@ -18,7 +18,7 @@ def _marker(entry: Entry) -> str:
 
 
 async def _candidates(c: CoordCtx, panel: Panel) -> list[Entry]:
-    people = [e for e in await entries(c, panel) if e.application.status in CANDIDATES]
+    people = [e for e in await entries(c, panel) if e.application.status in IN_THE_RUNNING]
     order = {status: n for n, status in enumerate(("confirmed", "reserve", "applied"))}
     return sorted(people, key=lambda e: order[e.application.status])
 

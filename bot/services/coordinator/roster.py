@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import views
-from bot.model import Application, Panel, Session, Volunteer
+from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
 from bot.replies import Notice, Outcome, Reply, rows
 from bot.rules import panels as rules
 from bot.rules import selection
@@ -17,7 +17,6 @@ from bot.store import applications, panels, volunteers
 from messages import label, render
 
 SUBMITTED = ("applied", "confirmed", "reserve", "declined", "withdrawn")
-CANDIDATES = ("applied", "confirmed", "reserve")
 # What a coordinator may do to a person from their page, in the order the buttons show.
 DECISIONS = ("confirmed", "reserve", "declined")
 
@@ -403,7 +402,7 @@ async def ask_close(c: CoordCtx, panel: Panel) -> Outcome:
     if panel.stage != "recruiting":
         return _already_closed(panel)
     people = await entries(c, panel)
-    signed_up = sum(1 for e in people if e.application.status in CANDIDATES)
+    signed_up = sum(1 for e in people if e.application.status in IN_THE_RUNNING)
     return Outcome(
         [
             Reply(

@@ -28,7 +28,7 @@ import aiosqlite
 from bot import views
 from bot.config import Settings
 from bot.context import AppContext, Person
-from bot.model import Panel, Session
+from bot.model import IN_THE_RUNNING, Panel, Session
 from bot.replies import Button, Notice, Outcome, Reply, rows
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
 from bot.services.delivery import changes as change_delivery
@@ -426,7 +426,7 @@ async def reconfirm(app: AppContext, person: Person, data: str) -> Outcome:
         if record is None or volunteer is None or session is None or record.status != "sent":
             return journey.stale()
         application = await applications.find(tx, session.panel_id, volunteer.id)
-        if application is None or application.status not in ("applied", "confirmed", "reserve"):
+        if application is None or application.status not in IN_THE_RUNNING:
             return journey.stale()
         if session.cancelled or await changes.latest_sent(tx, session.id) != change_id:
             return Outcome([Reply(render("volunteer_news/reconfirm_old"))])

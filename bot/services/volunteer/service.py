@@ -15,7 +15,7 @@ import aiosqlite
 
 from bot import views
 from bot.context import AppContext, Person
-from bot.model import Application, Journey, Panel, Volunteer
+from bot.model import IN_THE_RUNNING, Application, Journey, Panel, Volunteer
 from bot.replies import Button, Document, Notice, Outcome, Reply, rows
 from bot.rules import panels as rules
 from bot.services.volunteer import journey, notify, typed_answers
@@ -96,7 +96,7 @@ class VolunteerService:
         existing = (
             None if volunteer is None else await applications.find(tx, panel.id, volunteer.id)
         )
-        if existing is not None and existing.status in ("applied", "confirmed", "reserve"):
+        if existing is not None and existing.status in IN_THE_RUNNING:
             return Outcome(
                 [
                     _say(
