@@ -1,4 +1,4 @@
-"""The `panelbot` command: run, sandbox, panel check / import."""
+"""The `panelbot` command: run, sandbox, panel check / import / example."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -15,11 +16,10 @@ from bot import coordinator_cli
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.context import AppContext
+from bot.examples import example_panel, today_in_zone
 from bot.panelfile import PanelFileError
 from bot.services.coordinator import panel_admin
 from bot.store.db import Database
-
-EXAMPLE_PANEL = Path(__file__).resolve().parent.parent / "examples" / "panel.yaml"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,18 +29,34 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="chat with the bot here, with no token")
     sandbox.add_argument("--as", dest="role", choices=["volunteer", "coordinator"],
                          default="volunteer", help="who you are in the chat")
-    sandbox.add_argument("--panel", type=Path, default=EXAMPLE_PANEL,
-                         help="panel file to load (default: the example)")
+    sandbox.add_argument("--panel", type=Path, default=None,
+                         help="panel file to load (default: the example, dated from today)")
+    sandbox.add_argument("--clock", type=moment, default=None, metavar="TIME",
+                         help="start the sandbox clock at this time, like '2027-01-11 10:00' "
+                              "(in PANELBOT_TIMEZONE unless it has an offset; default: now)")
     sandbox.add_argument("--database", type=Path, default=None,
                          help="keep the sandbox's data in this file (default: a temporary one)")
-    panel = commands.add_parser("panel", help="check or import a panel file")
+    panel = commands.add_parser("panel", help="check or import a panel file, or print an example")
     panel_commands = panel.add_subparsers(dest="panel_command", required=True)
     for name, text in (("check", "list every problem in a panel file"),
                        ("import", "create or update a panel from its file")):
         sub = panel_commands.add_parser(name, help=text)
         sub.add_argument("file", type=Path)
+    example = panel_commands.add_parser(
+        "example", help="print a complete example panel file, its first session weeks ahead"
+    )
+    example.add_argument("--today", type=day, default=None, metavar="YYYY-MM-DD",
+                         help="date the example as if today were this day, like 2027-01-11")
     coordinator_cli.add_commands(commands)
     return parser
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,10 +77,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run(settings))
     if args.command == "sandbox":
         from bot.sandbox.chat import run_sandbox
+        start = args.clock
+        if start is not None and start.tzinfo is None:
+            start = start.replace(tzinfo=settings.timezone)
         return asyncio.run(run_sandbox(settings, role=args.role, panel_file=args.panel,
-                                       database=args.database))
+                                       database=args.database, start=start))
     if args.command in coordinator_cli.COMMANDS:
         return asyncio.run(coordinator_cli.run(settings, args))
+    if args.panel_command == "example":
+        print(example_panel(args.today or today_in_zone(SystemClock().now())), end="")
+        return 0
     return asyncio.run(_panel_command(settings, args.panel_command, args.file))
 
 

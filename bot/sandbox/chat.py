@@ -12,13 +12,14 @@ import asyncio
 import dataclasses
 import sys
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.clock import FakeClock, SystemClock
 from bot.config import Settings
 from bot.context import AppContext
+from bot.examples import example_panel, today_in_zone
 from bot.panelfile import PanelFileError
 from bot.sandbox import demo
 from bot.services.coordinator import panel_admin
@@ -44,7 +45,14 @@ SANDBOX_HELP = """Sandbox commands:
 
 class SandboxChat:
     def __init__(
-        self, settings: Settings, role: str, panel_file: Path, database: Path, out: TextIO
+        self,
+        settings: Settings,
+        role: str,
+        panel_file: Path,
+        database: Path,
+        out: TextIO,
+        *,
+        start: datetime | None = None,
     ) -> None:
         self.settings = settings
         self.panel_file = panel_file
@@ -52,7 +60,7 @@ class SandboxChat:
         self.out = out
         self.user = COORDINATOR if role == "coordinator" else VOLUNTEER
         self.api = FakeBotApi()
-        self.clock = FakeClock(SystemClock().now())
+        self.clock = FakeClock(start or SystemClock().now())
         self.db: Database | None = None
         self.harness: BotHarness | None = None
         self.last_user_message_id: int | None = None
@@ -222,15 +230,23 @@ async def run_sandbox(
     settings: Settings,
     *,
     role: str,
-    panel_file: Path,
+    panel_file: Path | None,
     database: Path | None,
+    start: datetime | None = None,
     stdin: TextIO | None = None,
     out: TextIO | None = None,
 ) -> int:
+    """Chat until !quit or the end of stdin. With no panel file, the example panel is dated
+    from the day the sandbox clock starts, so its sign-up is open whenever this runs."""
     stdin = stdin or sys.stdin
     out = out or sys.stdout
+    start = start or SystemClock().now()
     with tempfile.TemporaryDirectory(prefix="panelbot-sandbox-") as folder:
-        chat = SandboxChat(settings, role, panel_file, database or Path(folder) / "sandbox.db", out)
+        if panel_file is None:
+            panel_file = Path(folder) / "example-panel.yaml"
+            panel_file.write_text(example_panel(today_in_zone(start)), encoding="utf-8")
+        database = database or Path(folder) / "sandbox.db"
+        chat = SandboxChat(settings, role, panel_file, database, out, start=start)
         try:
             code = await chat.open()
         except PanelFileError as error:
