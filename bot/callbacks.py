@@ -150,7 +150,7 @@ StepName = Literal[
 
 
 @dataclass(frozen=True)
-class Step(CallbackData, prefix="v"):
+class StepButton(CallbackData, prefix="v"):
     """An answer on a step of a chat flow; the step itself judges the value."""
 
     step: StepName
@@ -176,10 +176,16 @@ class Erase(CallbackData, prefix="c:erase"):
     answer: Literal["yes", "no"]
 
 
+ReconfirmAnswer = Literal["yes", "maybe", "no"]
+SessionAction = Literal["rs", "cs"]
+
+
 @dataclass(frozen=True)
 class Reconfirm(CallbackData, prefix="ch"):
+    """Whether a person can still come to a session that moved."""
+
     change_id: Id
-    answer: Literal["yes", "maybe", "no"]
+    answer: ReconfirmAnswer
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,8 @@ PanelCommand = Literal[
     "export",
 ]
 Status = Literal["draft", "applied", "confirmed", "reserve", "declined", "withdrawn"]
+Decision = Literal["confirmed", "reserve", "declined"]
+AudienceName = Literal["confirmed", "reserve", "everyone"]
 
 
 @dataclass(frozen=True)
@@ -248,7 +256,7 @@ class SetStatus(CallbackData, prefix="k:set"):
 
     application_id: Id
     expected: Status
-    to: Literal["confirmed", "reserve", "declined"]
+    to: Decision
 
 
 @dataclass(frozen=True)
@@ -277,7 +285,7 @@ class CloseSignups(CallbackData, prefix="k:close"):
 @dataclass(frozen=True)
 class Audience(CallbackData, prefix="k:aud"):
     broadcast_id: Id
-    audience: Literal["confirmed", "reserve", "everyone", "again"]
+    audience: Literal["confirmed", "reserve", "everyone", "again"]  # "again": choose anew
 
 
 @dataclass(frozen=True)
@@ -294,7 +302,7 @@ class SendBroadcast(CallbackData, prefix="k:bcsend"):
 class ChooseSession(CallbackData, prefix="k:sess"):
     """kind: "rs" to move a session, "cs" to cancel it."""
 
-    kind: Literal["rs", "cs"]
+    kind: SessionAction
     session_id: Id
 
 
