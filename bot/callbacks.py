@@ -42,7 +42,7 @@ _NUMBER = re.compile(r"0|[1-9][0-9]{0,18}")
 
 
 @dataclass(frozen=True)
-class _Field:
+class Field:
     name: str
     regex: str
     digits: Digits | None
@@ -65,16 +65,16 @@ class _Field:
         return text
 
 
-def _field(name: str, hint: Any) -> _Field:
+def _field_of(name: str, hint: Any) -> Field:
     if get_origin(hint) is Literal:
         choices = tuple(str(c) for c in get_args(hint))
         assert all(c and ":" not in c for c in choices), choices
-        return _Field(name, "|".join(map(re.escape, choices)), None, choices)
+        return Field(name, "|".join(map(re.escape, choices)), None, choices)
     base, marker = get_args(hint)[:2]
     if base is int and isinstance(marker, Digits):
-        return _Field(name, "[0-9]{1,19}", marker, None)
+        return Field(name, "[0-9]{1,19}", marker, None)
     assert base is str and isinstance(marker, Chars) and ":" not in marker.pattern, hint
-    return _Field(name, marker.pattern, None, None)
+    return Field(name, marker.pattern, None, None)
 
 
 class CallbackData:
@@ -82,7 +82,7 @@ class CallbackData:
     Id, Count, Word, Code, Key or a Literal of choices, packed in the order declared."""
 
     prefix: ClassVar[str]
-    _fields: ClassVar[tuple[_Field, ...]]
+    _fields: ClassVar[tuple[Field, ...]]
     pattern: ClassVar[re.Pattern[str]]  # for routing; `parse` still checks every field
 
     def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
@@ -91,22 +91,22 @@ class CallbackData:
         KINDS.append(cls)
 
     @classmethod
-    def _spec(cls) -> tuple[_Field, ...]:
+    def spec(cls) -> tuple[Field, ...]:
         if "_fields" not in cls.__dict__:
             hints = get_type_hints(cls, include_extras=True)
-            cls._fields = tuple(_field(f.name, hints[f.name]) for f in fields(cls))  # type: ignore[arg-type]
+            cls._fields = tuple(_field_of(f.name, hints[f.name]) for f in fields(cls))  # type: ignore[arg-type]
             body = "".join(f":(?:{f.regex})" for f in cls._fields)
             cls.pattern = re.compile(rf"^{re.escape(cls.prefix)}{body}\Z")
         return cls._fields
 
     @classmethod
     def route(cls) -> re.Pattern[str]:
-        cls._spec()
+        cls.spec()
         return cls.pattern
 
     def pack(self) -> str:
         values = astuple(self)  # type: ignore[call-overload]
-        parts = [f.write(v) for f, v in zip(self._spec(), values, strict=True)]
+        parts = [f.write(v) for f, v in zip(self.spec(), values, strict=True)]
         data = ":".join((self.prefix, *parts))
         if len(data.encode()) > MAX_BYTES:
             raise ValueError(f"button data over {MAX_BYTES} bytes: {data!r}")
@@ -116,7 +116,7 @@ class CallbackData:
     def parse(cls, data: object) -> Self | None:
         if not isinstance(data, str) or len(data) > MAX_BYTES or not data.isascii():
             return None
-        spec = cls._spec()
+        spec = cls.spec()
         head = f"{cls.prefix}:"
         if not data.startswith(head):
             return None
