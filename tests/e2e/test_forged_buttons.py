@@ -137,3 +137,15 @@ async def test_a_coordinators_buttons_pressed_by_someone_else(
     ])
     assert await snapshot(world) == before
     assert world.api.messages_to(someone) == []
+
+
+async def test_typing_a_digit_that_is_not_ascii_where_buttons_are(
+    world: World, sam: FakeUser
+) -> None:
+    await consent(world, sam)
+    await read_info(world, sam)
+    await world.harness.say(sam, "Sam")
+    for typed in ("²", "٣", "\uff11"):
+        reply = await world.harness.say(sam, typed)
+        assert SOMETHING_WRONG not in reply.text, typed
+        assert "Which of these fits you best?" in reply.last.text

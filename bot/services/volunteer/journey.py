@@ -207,7 +207,7 @@ def _match_button(reply: Reply, typed: str) -> Button | None:
     """
     wanted = " ".join(typed.casefold().split())
     flat = [b for row in reply.buttons for b in row]
-    if wanted.isdigit() and 1 <= int(wanted) <= len(flat):
+    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(flat):
         return flat[int(wanted) - 1]
     if not wanted:
         return None
