@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from bot import views
 from bot.calendar import sessions_ics_document
+from bot.callbacks import FeedbackStep, OfferAnswer, ReminderAnswer
 from bot.model import FEEDBACK_QUESTIONS, Application, Panel, Session, Volunteer
 from bot.needs import NEED_CODES
 from bot.replies import Button, Reply, rows
@@ -53,7 +55,7 @@ def reminder(
     late: bool,
 ) -> Reply:
     at_home = session.kind == "evaluation_window"
-    data = f"{application.id}:{session.id}:{session.version}"
+    pressed = ReminderAnswer("yes", application.id, session.id, session.version)
     suffix = "_home" if at_home else ""
     return Reply(
         render(
@@ -66,8 +68,8 @@ def reminder(
             needs=arranged_needs(volunteer, session),
         ),
         rows(
-            Button(label(f"reminder.yes{suffix}"), f"r:yes:{data}"),
-            Button(label(f"reminder.no{suffix}"), f"r:no:{data}"),
+            Button(label(f"reminder.yes{suffix}"), pressed.pack()),
+            Button(label(f"reminder.no{suffix}"), replace(pressed, answer="no").pack()),
         ),
     )
 
@@ -94,8 +96,8 @@ def place_offer(
             session=views.session_view(session, panel.timezone),
         ),
         rows(
-            Button(label("offer.take"), f"r:take:{offer_id}"),
-            Button(label("offer.pass"), f"r:pass:{offer_id}"),
+            Button(label("offer.take"), OfferAnswer("take", offer_id).pack()),
+            Button(label("offer.pass"), OfferAnswer("pass", offer_id).pack()),
         ),
     )
 
@@ -163,8 +165,8 @@ def invite_reply(panel: Panel, application_id: int, name: str | None) -> Reply:
             total=len(FEEDBACK_QUESTIONS),
         ),
         rows(
-            Button(label("feedback.start"), f"fb:{application_id}:go"),
-            Button(label("feedback.later"), f"fb:{application_id}:later"),
+            Button(label("feedback.start"), FeedbackStep(application_id, "go").pack()),
+            Button(label("feedback.later"), FeedbackStep(application_id, "later").pack()),
         ),
     )
 
@@ -177,5 +179,5 @@ def nudge_reply(panel: Panel, application_id: int, name: str | None) -> Reply:
             name=name,
             total=len(FEEDBACK_QUESTIONS),
         ),
-        rows(Button(label("feedback.start"), f"fb:{application_id}:go")),
+        rows(Button(label("feedback.start"), FeedbackStep(application_id, "go").pack())),
     )

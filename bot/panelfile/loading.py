@@ -259,7 +259,9 @@ def parse_panel_text(
         return PanelFileError(source_name, problems)
 
     if not text.strip():
-        raise fail(Problem(None, "", "the file is empty: start from a copy of examples/panel.yaml"))
+        raise fail(Problem(
+            None, "", "the file is empty: start from the example (panelbot panel example)"
+        ))
     try:
         root, data = _compose(text)
     except yaml.YAMLError as error:

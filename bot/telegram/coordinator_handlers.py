@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, get_args
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
+from bot import callbacks
 from bot.context import AppContext, Person
 from bot.replies import Notice, Outcome
 from bot.services.coordinator import COMMANDS, CoordinatorService, session_changes
@@ -25,10 +26,11 @@ from bot.services.volunteer.service import VolunteerService
 from bot.store.rights import coordinator_ids
 from bot.telegram import router, scheduler_handlers
 from bot.telegram.lifecycle import Lifecycle
-from bot.telegram.sender import acknowledge, deliver
+from bot.telegram.people import person_of
+from bot.telegram.presses import on_press
+from bot.telegram.sender import deliver
 from bot.telegram.transport import BotTransport, PacedRequests
 from bot.telegram.unit import one_unit
-from bot.telegram.volunteer_handlers import person_of
 from messages import label
 
 log = logging.getLogger(__name__)
@@ -143,36 +145,21 @@ def _register(
 
         return handle
 
-    async def pressed(update: Update, context: Context) -> None:
-        query = update.callback_query
-        assert query is not None
-        await acknowledge(query)
-        person = person_of(update)
-        message_id = query.message.message_id if query.message else None
-        data = query.data or ""
+    async def pressed(
+        person: Person, pressed: callbacks.CoordinatorPress, message_id: int | None
+    ) -> Outcome | None:
+        return await service.button(person, pressed, message_id)
 
-        async def work() -> Outcome:
-            outcome = await service.button(person, data, message_id)
-            # Not a coordinator: the answer anyone gets for a dead button.
-            return await volunteer.button(person, "") if outcome is None else outcome
-
-        outcome = await one_unit(context, work)
-        await deliver(update.get_bot(), person.chat_id, outcome, pressed_message_id=message_id)
-
-    async def reconfirmed(update: Update, context: Context) -> None:
-        query = update.callback_query
-        assert query is not None
-        await acknowledge(query)
-        person = person_of(update)
-        data = query.data or ""
-        outcome = await one_unit(context, lambda: session_changes.reconfirm(ctx, person, data))
-        await deliver(update.get_bot(), person.chat_id, outcome)
+    async def reconfirmed(
+        person: Person, pressed: callbacks.Reconfirm, message_id: int | None
+    ) -> Outcome:
+        return await session_changes.reconfirm(ctx, person, pressed)
 
     new_messages = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     for name in COMMANDS:
         application.add_handler(CommandHandler(name, command(name), filters=new_messages))
-    application.add_handler(CallbackQueryHandler(pressed, pattern=r"^k:"))
-    application.add_handler(
-        CallbackQueryHandler(reconfirmed, pattern=rf"^{session_changes.PREFIX}:")
-    )
+    # Not a coordinator: `pressed` returns None, and they get the answer to any old button.
+    for kind in get_args(callbacks.CoordinatorPress):
+        on_press(application, kind, pressed, volunteer.old_button)
+    on_press(application, callbacks.Reconfirm, reconfirmed, volunteer.old_button, edit=False)
     router.register(application, [service.text], volunteer.text)

@@ -12,9 +12,9 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.context import Person
 from bot.replies import Outcome
+from bot.telegram.people import person_of
 from bot.telegram.sender import deliver
 from bot.telegram.unit import one_unit
-from bot.telegram.volunteer_handlers import person_of
 
 # Returns None when the text is not for it.
 TextTaker = Callable[[Person, str], Awaitable[Outcome | None]]

@@ -1,7 +1,7 @@
 """Coordinators' /attendance, /outcome and /feedback, and the buttons on scheduled messages.
 
-Registered before the volunteer handlers: their button handler takes every callback, and
-their unknown-command handler every other command.
+Registered before the volunteer handlers: their last button handler takes every press no
+other handler matched, and their unknown-command handler every other command.
 """
 
 from __future__ import annotations
@@ -10,23 +10,28 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
+from bot import callbacks
 from bot.context import AppContext, Person
 from bot.replies import Outcome
-from bot.services.coordinator.attendance import AttendanceService
-from bot.services.coordinator.outcome import OutcomeService
-from bot.services.volunteer import journey
+from bot.services.coordinator.attendance import AttendancePress, AttendanceService
+from bot.services.coordinator.outcome import OutcomePress, OutcomeService
 from bot.services.volunteer.feedback import FeedbackService
 from bot.services.volunteer.reminders import ReminderReplyService
-from bot.telegram.sender import acknowledge, deliver
+from bot.services.volunteer.service import VolunteerService
+from bot.telegram.people import person_of
+from bot.telegram.presses import on_press
+from bot.telegram.sender import deliver
 from bot.telegram.unit import one_unit
-from bot.telegram.volunteer_handlers import person_of
 from scheduler.runner import SchedulerRunner
 
 Context = ContextTypes.DEFAULT_TYPE
 COORDINATOR_COMMANDS = ("attendance", "outcome", "feedback")
-BUTTON_PREFIXES = ("r", "att", "out", "fb")
+Reminder = callbacks.ReminderAnswer | callbacks.OfferAnswer
+Attendance = AttendancePress
+Award = OutcomePress
+Feedback = callbacks.FeedbackStep | callbacks.FeedbackAnswer | callbacks.FeedbackFuture
 
 
 def register(
@@ -34,34 +39,11 @@ def register(
     ctx: AppContext,
     runner: SchedulerRunner,
 ) -> None:
-    buttons: dict[str, Callable[[Person, str], Awaitable[Outcome]]] = {
-        "r": ReminderReplyService(ctx).button,
-        "att": AttendanceService(ctx).button,
-        "out": OutcomeService(ctx).button,
-        "fb": FeedbackService(ctx).button,
-    }
     commands: dict[str, Callable[[Person, str], Awaitable[Outcome]]] = {
         "attendance": AttendanceService(ctx).command,
         "outcome": OutcomeService(ctx).command,
         "feedback": FeedbackService(ctx).summary,
     }
-
-    async def pressed(update: Update, context: Context) -> None:
-        query = update.callback_query
-        assert query is not None
-        await acknowledge(query)
-        data = query.data or ""
-        person = person_of(update)
-        # PTB lets a press with empty data past any pattern, so the prefix may be unknown.
-        call = buttons.get(data.partition(":")[0])
-        if call is None:
-            outcome = journey.stale()
-        else:
-            outcome = await one_unit(context, lambda: call(person, data))
-        message_id = query.message.message_id if query.message else None
-        await deliver(update.get_bot(), person.chat_id, outcome, pressed_message_id=message_id)
-        # Whatever changed (a place taken, attendance saved, an award) may now be due.
-        runner.poke()
 
     def command(
         call: Callable[[Person, str], Awaitable[Outcome]],
@@ -78,5 +60,41 @@ def register(
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     for name, call in commands.items():
         application.add_handler(CommandHandler(name, command(call), filters=private))
-    pattern = rf"^({'|'.join(BUTTON_PREFIXES)}):"
-    application.add_handler(CallbackQueryHandler(pressed, pattern=pattern))
+    _register_buttons(application, ctx, runner)
+
+
+def _register_buttons(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    ctx: AppContext,
+    runner: SchedulerRunner,
+) -> None:
+    reminders, feedback = ReminderReplyService(ctx), FeedbackService(ctx)
+    attendance, outcome = AttendanceService(ctx), OutcomeService(ctx)
+
+    # These use cases do not need the pressed message's id.
+    async def reminder(person: Person, pressed: Reminder, _: int | None) -> Outcome:
+        return await reminders.button(person, pressed)
+
+    async def marked(person: Person, pressed: Attendance, _: int | None) -> Outcome | None:
+        return await attendance.button(person, pressed)
+
+    async def awarded(person: Person, pressed: Award, _: int | None) -> Outcome | None:
+        return await outcome.button(person, pressed)
+
+    async def answered(person: Person, pressed: Feedback, _: int | None) -> Outcome:
+        return await feedback.button(person, pressed)
+
+    old = VolunteerService(ctx).old_button
+    # Whatever a press changed (a place taken, attendance saved, an award) may now be due.
+    poke = runner.poke
+    on_press(application, callbacks.ReminderAnswer, reminder, old, after=poke)
+    on_press(application, callbacks.OfferAnswer, reminder, old, after=poke)
+    on_press(application, callbacks.AttendancePanel, marked, old, after=poke)
+    on_press(application, callbacks.AttendanceSession, marked, old, after=poke)
+    on_press(application, callbacks.AttendanceTick, marked, old, after=poke)
+    on_press(application, callbacks.OutcomeStep, awarded, old, after=poke)
+    on_press(application, callbacks.AwardBidder, awarded, old, after=poke)
+    on_press(application, callbacks.AwardOther, awarded, old, after=poke)
+    on_press(application, callbacks.FeedbackStep, answered, old, after=poke)
+    on_press(application, callbacks.FeedbackAnswer, answered, old, after=poke)
+    on_press(application, callbacks.FeedbackFuture, answered, old, after=poke)

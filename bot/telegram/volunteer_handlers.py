@@ -8,7 +8,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -16,11 +15,14 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks
 from bot.context import Person
 from bot.replies import Outcome
-from bot.services.volunteer.service import VolunteerService
+from bot.services.volunteer.service import VolunteerPress, VolunteerService
 from bot.telegram import journal
-from bot.telegram.sender import acknowledge, deliver
+from bot.telegram.people import person_of
+from bot.telegram.presses import on_any_other_press, on_press
+from bot.telegram.sender import deliver
 from bot.telegram.unit import one_unit
 from messages import render
 
@@ -39,13 +41,6 @@ VOLUNTEER_COMMANDS = (
     "privacy",
     "cancel",
 )
-
-
-def person_of(update: Update) -> Person:
-    user = update.effective_user
-    chat = update.effective_chat
-    assert user is not None and chat is not None
-    return Person(user.id, chat.id, user.first_name or "")
 
 
 def register(application: Application, service: VolunteerService) -> None:  # type: ignore[type-arg]
@@ -73,16 +68,10 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
         typed = update.message.text
         await answer(update, context, lambda person: service.text(person, typed))
 
-    async def pressed(update: Update, context: Context) -> None:
-        query = update.callback_query
-        assert query is not None
-        await acknowledge(query)
-        data = query.data or ""
-        outcome = await one_unit(context, lambda: service.button(person_of(update), data))
-        message_id = query.message.message_id if query.message else None
-        await deliver(
-            update.get_bot(), person_of(update).chat_id, outcome, pressed_message_id=message_id
-        )
+    async def pressed(
+        person: Person, pressed: VolunteerPress, message_id: int | None
+    ) -> Outcome:
+        return await service.button(person, pressed)
 
     async def not_text(update: Update, context: Context) -> None:
         message = update.effective_message
@@ -143,7 +132,12 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
     application.add_handler(CommandHandler("start", start, filters=new_messages))
     for name, call in handlers.items():
         application.add_handler(CommandHandler(name, command(call), filters=new_messages))
-    application.add_handler(CallbackQueryHandler(pressed))
+    on_press(application, callbacks.StepButton, pressed, service.old_button)
+    on_press(application, callbacks.PanelByCode, pressed, service.old_button)
+    on_press(application, callbacks.PanelById, pressed, service.old_button)
+    on_press(application, callbacks.Erase, pressed, service.old_button)
+    # After every other button handler, the coordinators' and the scheduler's too.
+    on_any_other_press(application, service.old_button)
     application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED, edited))
     application.add_handler(MessageHandler(new_messages & filters.COMMAND, unknown))
     application.add_handler(MessageHandler(new_messages & filters.TEXT, text))

@@ -10,13 +10,32 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, get_args
 
+from bot.callbacks import (
+    Accept,
+    Audience,
+    ChangeDecision,
+    ChangeWhat,
+    ChooseSession,
+    CloseSignups,
+    CoordinatorPress,
+    DeclineRest,
+    OpenPerson,
+    PanelCommand,
+    PickPanel,
+    Propose,
+    ReplyTo,
+    RosterPage,
+    SendBroadcast,
+    SetStatus,
+    StopBroadcast,
+)
 from bot.context import AppContext, Person
 from bot.model import Panel
 from bot.replies import Outcome, Reply, rows
 from bot.services.coordinator import broadcast, questions, reports, roster, session_changes
-from bot.services.coordinator.base import CoordCtx, kbutton, number, out_of_date, parse, say
+from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
 from bot.store import coordinators, volunteers
 from bot.store.rights import is_coordinator
 from messages import render
@@ -24,16 +43,7 @@ from messages import render
 log = logging.getLogger(__name__)
 
 # Commands that take a panel's code; without one, the coordinator picks a panel.
-PANEL_COMMANDS = (
-    "roster",
-    "needs",
-    "availability",
-    "broadcast",
-    "reschedule",
-    "cancelsession",
-    "close",
-    "export",
-)
+PANEL_COMMANDS: tuple[PanelCommand, ...] = get_args(PanelCommand)
 COMMANDS = ("panels", *PANEL_COMMANDS, "questions", "help", "cancel")
 
 StartBroadcast = Callable[[int], object]
@@ -66,21 +76,22 @@ class CoordinatorService:
                 return await roster.overview(c)
             if name == "questions":
                 return await questions.recent(c)
-            if name not in PANEL_COMMANDS:
+            command = next((p for p in PANEL_COMMANDS if p == name), None)
+            if command is None:
                 return None
             if not args:
-                return await self._pick_panel(c, name)
+                return await self._pick_panel(c, command)
             panel = await c.panel_by_code(args[0])
             if panel is None:
                 unknown = say("unknown_panel", code=args[0][:64])
-                return Outcome([unknown]).extend(await self._pick_panel(c, name))
-            return await self._panel_command(c, name, panel)
+                return Outcome([unknown]).extend(await self._pick_panel(c, command))
+            return await self._panel_command(c, command, panel)
 
-    async def _pick_panel(self, c: CoordCtx, name: str) -> Outcome:
+    async def _pick_panel(self, c: CoordCtx, name: PanelCommand) -> Outcome:
         found = await c.all_panels()
         if not found:
             return Outcome([say("no_panels")])
-        buttons = [kbutton("pick_panel", "pick", name, p.id, code=p.code) for p in found]
+        buttons = [kbutton("pick_panel", PickPanel(name, p.id), code=p.code) for p in found]
         return Outcome([Reply(render("coordinator/pick_panel", command=name), rows(*buttons))])
 
     async def _panel_command(self, c: CoordCtx, name: str, panel: Panel) -> Outcome:
@@ -102,66 +113,66 @@ class CoordinatorService:
 
     # --- buttons ------------------------------------------------------------------------------
 
-    async def button(self, person: Person, data: str, message_id: int | None) -> Outcome | None:
-        parts = parse(data)
+    async def button(
+        self, person: Person, pressed: CoordinatorPress, message_id: int | None
+    ) -> Outcome | None:
         started: int | None = None
         async with self.app.db.transaction() as tx:
             if not await is_coordinator(tx, self.app.settings, person.telegram_id):
                 return None
-            if parts is None:
-                return out_of_date()
             c = CoordCtx(self.app, tx, person, self.app.clock.now())
-            if parts[0] == "bcsend" and len(parts) == 2 and (found := number(parts[1])):
-                outcome, started = await broadcast.send(c, found, message_id)
+            if isinstance(pressed, SendBroadcast):
+                outcome, started = await broadcast.send(c, pressed.broadcast_id, message_id)
             else:
-                outcome = await self._press(c, parts[0], parts[1:])
+                outcome = await self._press(c, pressed)
         if started is not None and self.start_broadcast is not None:
             self.start_broadcast(started)
         return outcome
 
-    async def _press(self, c: CoordCtx, action: str, args: list[str]) -> Outcome:
-        if action == "pick" and len(args) == 2 and args[0] in PANEL_COMMANDS:
-            panel = await c.panel(number(args[1]) or 0)
-            return out_of_date() if panel is None else await self._panel_command(c, args[0], panel)
-        if action == "sess" and len(args) == 2 and (session_id := number(args[1])):
-            return await session_changes.session_chosen(c, args[0], session_id)
-        ids = [number(a) for a in args]
-        first = ids[0] if ids else None
-        if first is None:
-            return out_of_date()
-        if action == "person" and len(args) == 1:
-            return await roster.person(c, first)
-        if action == "set" and len(args) == 3:
-            return await roster.set_status(c, first, args[1], args[2])
-        if action == "aud" and len(args) == 2:
-            return await broadcast.choose(c, first, args[1])
-        if action == "bcstop" and len(args) == 1:
-            return await broadcast.stop(c, first)
-        if action == "rsw" and len(args) == 2:
-            return await session_changes.ask_new(c, first, args[1])
-        if action == "chg" and len(args) == 2:
-            return await session_changes.decide(c, first, args[1])
-        if action == "reply" and len(args) == 1:
-            return await questions.start_reply(c, first)
-        return await self._panel_press(c, action, first, args[1:])
+    async def _press(self, c: CoordCtx, pressed: CoordinatorPress) -> Outcome:
+        match pressed:
+            case PickPanel(command, panel_id):
+                panel = await c.panel(panel_id)
+                if panel is None:
+                    return out_of_date()
+                return await self._panel_command(c, command, panel)
+            case ChooseSession(kind, session_id):
+                return await session_changes.session_chosen(c, kind, session_id)
+            case OpenPerson(application_id):
+                return await roster.person(c, application_id)
+            case SetStatus(application_id, expected, to):
+                return await roster.set_status(c, application_id, expected, to)
+            case Audience(broadcast_id, audience):
+                return await broadcast.choose(c, broadcast_id, audience)
+            case StopBroadcast(broadcast_id):
+                return await broadcast.stop(c, broadcast_id)
+            case ChangeWhat(session_id, what):
+                return await session_changes.ask_new(c, session_id, what)
+            case ChangeDecision(change_id, choice):
+                return await session_changes.decide(c, change_id, choice)
+            case ReplyTo(question_id):
+                return await questions.start_reply(c, question_id)
+            case RosterPage() | Propose() | Accept() | DeclineRest() | CloseSignups():
+                return await self._panel_press(c, pressed)
+        return out_of_date()  # SendBroadcast, which `button` takes itself
 
     async def _panel_press(
-        self, c: CoordCtx, action: str, panel_id: int, rest: list[str]
+        self, c: CoordCtx, pressed: RosterPage | Propose | Accept | DeclineRest | CloseSignups
     ) -> Outcome:
-        panel = await c.panel(panel_id)
+        panel = await c.panel(pressed.panel_id)
         if panel is None:
             return out_of_date()
-        if action == "roster" and len(rest) == 1 and (page := number(rest[0])) is not None:
-            return await roster.roster(c, panel, page, edit=True)
-        if action == "propose" and not rest:
-            return await roster.propose(c, panel)
-        if action == "accept" and len(rest) == 1:
-            return await roster.accept(c, panel, rest[0])
-        if action == "declinerest" and len(rest) == 1:
-            return await roster.decline_rest(c, panel, rest[0])
-        if action == "close" and len(rest) == 1:
-            return await roster.close(c, panel, rest[0])
-        return out_of_date()
+        match pressed:
+            case RosterPage(_, page):
+                return await roster.roster(c, panel, page, edit=True)
+            case Propose():
+                return await roster.propose(c, panel)
+            case Accept(_, key):
+                return await roster.accept(c, panel, key)
+            case DeclineRest(_, key):
+                return await roster.decline_rest(c, panel, key)
+            case CloseSignups(_, choice):
+                return await roster.close(c, panel, choice)
 
     # --- typed text ---------------------------------------------------------------------------
 

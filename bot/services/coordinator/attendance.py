@@ -1,9 +1,8 @@
 """/attendance: a coordinator marks who came to each session; those who came are thanked and
 told what they are owed (by the scheduler, outside quiet hours); finance gets a CSV.
 
-Button data: "att:p:<panel id>" (choose a panel), "att:s:<session id>" (mark a session),
-"att:t:<session id>:<application id>" (tick or untick a person), "att:save:<session id>"
-(done: thank those who came), "att:csv:<panel id>" (the file for finance).
+Buttons: callbacks.AttendancePanel (a panel's sessions, or its CSV), AttendanceSession (mark
+a session, or save it: thank those who came) and AttendanceTick (tick or untick a person).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from typing import Any
 import aiosqlite
 
 from bot import views
+from bot.callbacks import AttendancePanel, AttendanceSession, AttendanceTick
 from bot.context import AppContext, Person
 from bot.csvfile import to_csv
 from bot.model import Application, Panel, Session
@@ -28,6 +28,7 @@ from messages.render import money, short_day
 # Who can be marked as attending a session: anyone still on the panel, and anyone marked
 # before (so a mistake can be undone even after they left).
 MARKABLE = frozenset({"confirmed", "reserve"})
+AttendancePress = AttendancePanel | AttendanceSession | AttendanceTick
 
 
 def _say(template: str, **context: Any) -> Reply:
@@ -64,52 +65,44 @@ class AttendanceService:
                         [
                             Reply(
                                 render("scheduler/choose_panel"),
-                                rows(*(Button(p.title, f"att:p:{p.id}") for p in choices)),
+                                rows(
+                                    *(
+                                        Button(p.title, AttendancePanel("p", p.id).pack())
+                                        for p in choices
+                                    )
+                                ),
                             )
                         ]
                     )
                 panel = choices[0]
             return Outcome([await self._sessions(tx, panel)])
 
-    async def button(self, person: Person, data: str) -> Outcome:
-        parts = data.split(":")
-        if len(parts) < 3 or not all(p.isdigit() for p in parts[2:]):
-            return Outcome([_say("stale")])
-        action, ids = parts[1], [int(p) for p in parts[2:]]
+    async def button(self, person: Person, pressed: AttendancePress) -> Outcome | None:
+        """None for anyone who is not a coordinator, before any id is looked up."""
         async with self.app.db.transaction() as tx:
             if not await is_coordinator(tx, self.app.settings, person.telegram_id):
-                return not_allowed.dead_button()
-            tz = self.app.settings.timezone
-            if action in ("p", "csv"):
-                panel = await panels.get(tx, ids[0], tz)
+                return None
+            if isinstance(pressed, AttendancePanel):
+                panel = await panels.get(tx, pressed.panel_id, self.app.settings.timezone)
                 if panel is None:
                     return Outcome([_say("stale")])
-                if action == "p":
+                if pressed.view == "p":
                     return Outcome([await self._sessions(tx, panel)])
                 return Outcome([await self._csv(tx, panel)])
-            found = await self._session(tx, ids[0])
+            found = await self._session(tx, pressed.session_id)
             if found is None:
                 return Outcome([_say("stale")])
             panel, session = found
-            if action == "s":
-                return Outcome([await self._marking(tx, panel, session, edit=False)])
-            if action == "t" and len(ids) == 2:
-                await self._toggle(tx, panel, session, ids[1])
+            if isinstance(pressed, AttendanceTick):
+                await self._toggle(tx, panel, session, pressed.application_id)
                 return Outcome([await self._marking(tx, panel, session, edit=True)])
-            if action == "save":
-                await attendance.save(tx, session.id, self.app.clock.now())
-                marks = await attendance.for_session(tx, session.id)
-                came = sum(1 for mark in marks.values() if mark.attended)
-                return Outcome(
-                    [
-                        _say(
-                            "attendance_saved",
-                            came=came,
-                            session=views.session_view(session, panel.timezone),
-                        )
-                    ]
-                )
-        return Outcome([_say("stale")])
+            if pressed.action == "s":
+                return Outcome([await self._marking(tx, panel, session, edit=False)])
+            await attendance.save(tx, session.id, self.app.clock.now())
+            marks = await attendance.for_session(tx, session.id)
+            came = sum(1 for mark in marks.values() if mark.attended)
+            view = views.session_view(session, panel.timezone)
+            return Outcome([_say("attendance_saved", came=came, session=view)])
 
     async def _session(
         self, tx: aiosqlite.Connection, session_id: int
@@ -136,11 +129,11 @@ class AttendanceService:
                     day=short_day(s.starts_at.astimezone(panel.timezone)),
                     title=views.session_title(s),
                 ),
-                f"att:s:{s.id}",
+                AttendanceSession("s", s.id).pack(),
             )
             for s in started
         ]
-        buttons.append(Button(label("attendance.csv"), f"att:csv:{panel.id}"))
+        buttons.append(Button(label("attendance.csv"), AttendancePanel("csv", panel.id).pack()))
         return Reply(
             render(
                 "scheduler/attendance_sessions", panel=views.panel_view(panel), count=len(started)
@@ -171,8 +164,10 @@ class AttendanceService:
         for application, name in await self._people(tx, panel, session):
             mark = marks.get(application.id)
             key = "attendance.came" if mark and mark.attended else "attendance.not_marked"
-            buttons.append(Button(label(key, name=name), f"att:t:{session.id}:{application.id}"))
-        buttons.append(Button(label("attendance.save"), f"att:save:{session.id}"))
+            tick = AttendanceTick(session.id, application.id)
+            buttons.append(Button(label(key, name=name), tick.pack()))
+        save = AttendanceSession("save", session.id)
+        buttons.append(Button(label("attendance.save"), save.pack()))
         return Reply(
             render(
                 "scheduler/attendance_marking",

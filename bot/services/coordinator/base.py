@@ -1,7 +1,8 @@
 """What every coordinator use case shares: one transaction's context, buttons, audit, panels.
 
-Coordinator button data is "k:<action>:<arg>[:<arg>...]", never trusted: each press is
-checked against the coordinator's rights and the current state inside its transaction.
+Coordinator buttons carry records from bot/callbacks.py ("k:<action>:..."), never trusted:
+each press is checked against the coordinator's rights and the current state inside its
+transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.callbacks import CallbackData
 from bot.context import AppContext, Person
 from bot.model import Panel
 from bot.replies import Button, Outcome, Reply
@@ -20,7 +22,6 @@ from bot.store import coordinators, panels
 from bot.store.rights import coordinator_ids
 from messages import label, render
 
-PREFIX = "k"
 PAGE_SIZE = 15
 
 
@@ -73,20 +74,8 @@ def say(template: str, /, **context: Any) -> Reply:
     return Reply(render(f"coordinator/{template}", **context))
 
 
-def kbutton(label_key: str, *parts: object, **fmt: Any) -> Button:
-    return Button(label(f"coord.{label_key}", **fmt), ":".join((PREFIX, *map(str, parts))))
-
-
-def parse(data: str) -> list[str] | None:
-    """'k:roster:3:0' -> ['roster', '3', '0']; None if it is not a coordinator button."""
-    parts = data.split(":")
-    if len(parts) < 2 or parts[0] != PREFIX or not parts[1]:
-        return None
-    return parts[1:]
-
-
-def number(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 12 else None
+def kbutton(label_key: str, pressed: CallbackData, **fmt: Any) -> Button:
+    return Button(label(f"coord.{label_key}", **fmt), pressed.pack())
 
 
 def out_of_date() -> Outcome:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from typing import Any
+from typing import Any, Literal
 
 from bot import views
+from bot.callbacks import Audience, AudienceName, SendBroadcast, StopBroadcast
 from bot.model import IN_THE_RUNNING, Panel
 from bot.replies import Outcome, Reply, rows
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
@@ -20,7 +21,7 @@ from bot.text import clean
 from messages import render
 
 TEXT_MAX = 4096  # Telegram's limit, counted as people see the text
-AUDIENCES: dict[str, tuple[str, ...]] = {
+AUDIENCES: dict[AudienceName, tuple[str, ...]] = {
     "confirmed": ("confirmed",),
     "reserve": ("reserve",),
     "everyone": tuple(sorted(IN_THE_RUNNING)),
@@ -70,10 +71,10 @@ async def _choose_audience(c: CoordCtx, panel: Panel, broadcast_id: int, *, edit
         reachable, _ = await broadcasts.audience(c.tx, panel.id, statuses)
         counts[name] = len(reachable)
     buttons = [
-        kbutton(f"audience_{name}", "aud", broadcast_id, name, count=counts[name])
+        kbutton(f"audience_{name}", Audience(broadcast_id, name), count=counts[name])
         for name in AUDIENCES
     ]
-    buttons.append(kbutton("broadcast_stop", "bcstop", broadcast_id))
+    buttons.append(kbutton("broadcast_stop", StopBroadcast(broadcast_id)))
     text = render("coordinator/broadcast_audience", panel=views.panel_view(panel))
     return Outcome([Reply(text, rows(*buttons), edit=edit)])
 
@@ -91,9 +92,11 @@ def _not_a_draft(broadcast: Broadcast) -> Outcome:
     return Outcome([say("broadcast_not_draft", status=broadcast.status)])
 
 
-async def choose(c: CoordCtx, broadcast_id: int, audience: str) -> Outcome:
+async def choose(
+    c: CoordCtx, broadcast_id: int, audience: AudienceName | Literal["again"]
+) -> Outcome:
     found = await _draft(c, broadcast_id)
-    if found is None or (audience not in AUDIENCES and audience != "again"):
+    if found is None:
         return out_of_date()
     broadcast, panel = found
     if broadcast.status != "draft":
@@ -104,10 +107,10 @@ async def choose(c: CoordCtx, broadcast_id: int, audience: str) -> Outcome:
     await broadcasts.set_audience(c.tx, broadcast_id, audience)
     buttons = []
     if reachable:
-        buttons.append(kbutton("broadcast_send", "bcsend", broadcast_id, count=len(reachable)))
+        buttons.append(kbutton("broadcast_send", SendBroadcast(broadcast_id), count=len(reachable)))
     buttons += [
-        kbutton("broadcast_other_people", "aud", broadcast_id, "again"),
-        kbutton("broadcast_stop", "bcstop", broadcast_id),
+        kbutton("broadcast_other_people", Audience(broadcast_id, "again")),
+        kbutton("broadcast_stop", StopBroadcast(broadcast_id)),
     ]
     text = render(
         "coordinator/broadcast_preview",

@@ -1,5 +1,6 @@
-"""What someone who is not a coordinator gets from a coordinator's command or button: the
-same answer a volunteer gets for an unknown command or an old button, revealing nothing."""
+"""What someone who is not a coordinator gets from a coordinator's command: the same answer a
+volunteer gets for an unknown command, revealing nothing. (For a coordinator's button, the
+use case returns None and the press gets the answer to any old button: bot/telegram/presses.py.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,3 @@ from messages import render
 
 def unknown_command() -> Outcome:
     return Outcome([Reply(render("volunteer/unknown_command"))])
-
-
-def dead_button() -> Outcome:
-    return Outcome([Reply(render("volunteer/stale_button_no_journey"))])

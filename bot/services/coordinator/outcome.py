@@ -4,25 +4,27 @@ thanked at once, outside quiet hours), then the award: who won, when it may be a
 view. The scheduler tells every participant at that time, never earlier. Once announced, the
 panel can be closed, which starts the retention clock.
 
-Button data: "out:<action>:<panel id>[:<choice>]". Typed answers (a name, a date, a note)
-arrive through bot/services/prompts.py.
+Buttons: callbacks.OutcomeStep, AwardBidder and AwardOther. Typed answers (a name, a date, a
+note) arrive through bot/services/prompts.py.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
 from bot import views
+from bot.callbacks import AwardBidder, AwardOther, OutcomeAction, OutcomeStep
 from bot.context import AppContext, Person
 from bot.model import Panel
 from bot.replies import Button, Outcome, Reply, rows
 from bot.rules.retention import deletion_due
 from bot.services.coordinator import not_allowed
 from bot.store import applications, outcomes, panels, prompts
+from bot.store.outcomes import PanelOutcome
 from bot.store.rights import is_coordinator
 from bot.text import NOTE_MAX, clean, one_line
 from messages import label, render
@@ -31,6 +33,7 @@ AWARD_PROMPTS = ("award_to", "award_date", "award_note", "award_confirm")
 DATE_ONLY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:.](\d{2})$")
 NAME_MAX = 120
+OutcomePress = OutcomeStep | AwardBidder | AwardOther
 
 
 def _say(template: str, **context: Any) -> Reply:
@@ -52,15 +55,18 @@ def parse_local(typed: str, tz: Any) -> datetime | None:
     return datetime.combine(day.date(), at).replace(tzinfo=tz).astimezone(UTC)
 
 
-def _are_you_sure(step: str, panel_id: int, context: dict[str, Any]) -> Outcome:
+def _are_you_sure(
+    step: Literal["score", "close"], panel_id: int, context: dict[str, Any]
+) -> Outcome:
     """Ask before a step that can't be undone: "Yes, ..." goes on, "Not yet" goes back."""
+    sure: OutcomeAction = "score_yes" if step == "score" else "close_yes"
     return Outcome(
         [
             Reply(
                 render(f"scheduler/outcome_{step}_check", **context),
                 rows(
-                    Button(label(f"outcome.{step}_yes"), f"out:{step}_yes:{panel_id}"),
-                    Button(label("outcome.not_yet"), f"out:back:{panel_id}"),
+                    Button(label(f"outcome.{step}_yes"), OutcomeStep(sure, panel_id).pack()),
+                    Button(label("outcome.not_yet"), OutcomeStep("back", panel_id).pack()),
                 ),
             )
         ]
@@ -85,90 +91,116 @@ class OutcomeService:
                 return Outcome([_say("which_panel", command="/outcome", codes=codes)])
             return Outcome([await self._status(tx, panel)])
 
-    async def button(self, person: Person, data: str) -> Outcome:
-        parts = data.split(":")
-        if len(parts) < 3 or not parts[2].isdigit():
-            return Outcome([_say("stale")])
-        action, panel_id, choice = parts[1], int(parts[2]), ":".join(parts[3:])
+    async def button(self, person: Person, pressed: OutcomePress) -> Outcome | None:
+        """None for anyone who is not a coordinator, before any id is looked up."""
         async with self.app.db.transaction() as tx:
             if not await is_coordinator(tx, self.app.settings, person.telegram_id):
-                return not_allowed.dead_button()
-            panel = await panels.get(tx, panel_id, self._tz)
+                return None
+            panel = await panels.get(tx, pressed.panel_id, self._tz)
             if panel is None:
                 return Outcome([_say("stale")])
-            return await self._act(tx, person, panel, action, choice)
+            result = await outcomes.get(tx, panel.id)
+            now = self.app.clock.now()
+            announced = result.announce_at is not None and result.announce_at <= now
+            awarding = result.scoring_finished_at is not None and not announced
+            if isinstance(pressed, OutcomeStep):
+                outcome = await self._act(tx, person, panel, pressed.action, result, announced)
+            elif awarding:
+                outcome = await self._award_to(tx, person, panel, pressed)
+            else:
+                outcome = None
+            return outcome or Outcome([_say("stale"), await self._status(tx, panel)])
 
     async def _act(
-        self, tx: aiosqlite.Connection, person: Person, panel: Panel, action: str, choice: str
-    ) -> Outcome:
+        self,
+        tx: aiosqlite.Connection,
+        person: Person,
+        panel: Panel,
+        action: OutcomeAction,
+        result: PanelOutcome,
+        announced: bool,
+    ) -> Outcome | None:
+        """None when the step no longer fits where the panel is."""
         now = self.app.clock.now()
-        result = await outcomes.get(tx, panel.id)
-        announced = result.announce_at is not None and result.announce_at <= now
         context = await self._context(tx, panel)
+        scored = result.scoring_finished_at is not None
         if action == "back":
             return Outcome([await self._status(tx, panel)])
-        if action == "score" and result.scoring_finished_at is None:
+        if action == "score" and not scored:
             return _are_you_sure("score", panel.id, context)
-        if action == "score_yes" and result.scoring_finished_at is None:
+        if action == "score_yes" and not scored:
             await outcomes.finish_scoring(tx, panel.id, now)
             if panel.stage in ("recruiting", "recruitment_closed", "evaluating"):
                 await panels.set_stage(tx, panel.id, "awaiting_award", now)
             return Outcome([_say("outcome_scored", **context), await self._status(tx, panel)])
-        if action == "award" and result.scoring_finished_at is not None and not announced:
+        if action == "award" and scored and not announced:
             await prompts.clear(tx, person.telegram_id)
             bidders = [
-                Button(name, f"out:to:{panel.id}:{index}")
+                Button(name, AwardBidder(panel.id, index).pack())
                 for index, name in enumerate(panel.spec.bidders)
             ]
-            bidders.append(Button(label("outcome.someone_else"), f"out:to:{panel.id}:other"))
+            bidders.append(Button(label("outcome.someone_else"), AwardOther(panel.id).pack()))
             return Outcome(
                 [Reply(render("scheduler/outcome_award_who", **context), rows(*bidders))]
             )
-        if action == "to" and result.scoring_finished_at is not None and not announced:
-            if choice == "other":
-                await self._ask(tx, person, "award_to", panel, {})
-                return Outcome([_say("outcome_award_name", **context)])
-            if choice.isdigit() and int(choice) < len(panel.spec.bidders):
-                return await self._ask_date(
-                    tx, person, panel, {"awarded_to": panel.spec.bidders[int(choice)]}
-                )
-        draft = await prompts.get(tx, person.telegram_id)
-        mine = draft is not None and draft.ref == panel.id and not announced
-        if action == "nonote" and mine and draft is not None and draft.kind == "award_note":
-            return await self._confirm(tx, person, panel, {**draft.data, "note": None})
-        if action == "save" and mine and draft is not None and draft.kind == "award_confirm":
-            announce_at = datetime.fromisoformat(draft.data["announce_at"])
-            if announce_at <= now:
-                return await self._ask_date(tx, person, panel, draft.data)
-            await outcomes.record_award(
-                tx,
-                panel.id,
-                awarded_to=draft.data["awarded_to"],
-                announce_at=announce_at,
-                note=draft.data["note"],
-                now=now,
-            )
-            await panels.set_stage(tx, panel.id, "awarded", now)
-            await prompts.clear(tx, person.telegram_id)
-            return Outcome(
-                [_say("outcome_award_saved", **context, **self._award_view(panel, draft.data))]
-            )
+        if action in ("nonote", "save") and not announced:
+            return await self._from_draft(tx, person, panel, action, context)
         if action == "close" and announced and panel.stage != "closed":
             return _are_you_sure("close", panel.id, context)
         if action == "close_yes" and announced and panel.stage != "closed":
             await panels.set_stage(tx, panel.id, "closed", now)
-            return Outcome(
-                [
-                    _say(
-                        "outcome_closed",
-                        **context,
-                        deletes_on=deletion_due(panel, now, self.app.settings).astimezone(
-                            panel.timezone
-                        ),
-                    )
-                ]
-            )
-        return Outcome([_say("stale"), await self._status(tx, panel)])
+            deletes_on = deletion_due(panel, now, self.app.settings).astimezone(panel.timezone)
+            return Outcome([_say("outcome_closed", **context, deletes_on=deletes_on)])
+        return None
+
+    async def _award_to(
+        self,
+        tx: aiosqlite.Connection,
+        person: Person,
+        panel: Panel,
+        pressed: AwardBidder | AwardOther,
+    ) -> Outcome | None:
+        if isinstance(pressed, AwardOther):
+            await self._ask(tx, person, "award_to", panel, {})
+            return Outcome([_say("outcome_award_name", **await self._context(tx, panel))])
+        if pressed.bidder >= len(panel.spec.bidders):
+            return None
+        awarded_to = panel.spec.bidders[pressed.bidder]
+        return await self._ask_date(tx, person, panel, {"awarded_to": awarded_to})
+
+    async def _from_draft(
+        self,
+        tx: aiosqlite.Connection,
+        person: Person,
+        panel: Panel,
+        action: Literal["nonote", "save"],
+        context: dict[str, Any],
+    ) -> Outcome | None:
+        """The award's last steps, from the answers typed so far."""
+        draft = await prompts.get(tx, person.telegram_id)
+        if draft is None or draft.ref != panel.id:
+            return None
+        if action == "nonote" and draft.kind == "award_note":
+            return await self._confirm(tx, person, panel, {**draft.data, "note": None})
+        if action != "save" or draft.kind != "award_confirm":
+            return None
+        now = self.app.clock.now()
+        announce_at = datetime.fromisoformat(draft.data["announce_at"])
+        if announce_at <= now:
+            return await self._ask_date(tx, person, panel, draft.data)
+        await outcomes.record_award(
+            tx,
+            panel.id,
+            awarded_to=draft.data["awarded_to"],
+            announce_at=announce_at,
+            note=draft.data["note"],
+            now=now,
+        )
+        await panels.set_stage(tx, panel.id, "awarded", now)
+        await prompts.clear(tx, person.telegram_id)
+        return Outcome(
+            [_say("outcome_award_saved", **context, **self._award_view(panel, draft.data))]
+        )
 
     async def text(
         self, tx: aiosqlite.Connection, person: Person, prompt: prompts.Prompt, typed: str
@@ -201,7 +233,9 @@ class OutcomeService:
                 [
                     Reply(
                         render("scheduler/outcome_award_note", **context),
-                        rows(Button(label("outcome.no_note"), f"out:nonote:{panel.id}")),
+                        rows(
+                            Button(label("outcome.no_note"), OutcomeStep("nonote", panel.id).pack())
+                        ),
                     )
                 ]
             )
@@ -253,8 +287,8 @@ class OutcomeService:
                         **self._award_view(panel, data),
                     ),
                     rows(
-                        Button(label("outcome.save"), f"out:save:{panel.id}"),
-                        Button(label("outcome.start_again"), f"out:award:{panel.id}"),
+                        Button(label("outcome.save"), OutcomeStep("save", panel.id).pack()),
+                        Button(label("outcome.start_again"), OutcomeStep("award", panel.id).pack()),
                     ),
                 )
             ]
@@ -284,12 +318,12 @@ class OutcomeService:
         announced = result.announce_at is not None and result.announce_at <= now
         buttons = []
         if result.scoring_finished_at is None:
-            buttons.append(Button(label("outcome.score"), f"out:score:{panel.id}"))
+            buttons.append(Button(label("outcome.score"), OutcomeStep("score", panel.id).pack()))
         elif not announced:
             key = "outcome.change_award" if result.awarded_to else "outcome.award"
-            buttons.append(Button(label(key), f"out:award:{panel.id}"))
+            buttons.append(Button(label(key), OutcomeStep("award", panel.id).pack()))
         elif panel.stage != "closed":
-            buttons.append(Button(label("outcome.close"), f"out:close:{panel.id}"))
+            buttons.append(Button(label("outcome.close"), OutcomeStep("close", panel.id).pack()))
         return Reply(
             render(
                 "scheduler/outcome_status",

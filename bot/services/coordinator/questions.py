@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import views
+from bot.callbacks import ReplyTo
 from bot.replies import Notice, Outcome, Reply, rows
 from bot.services.coordinator.base import CoordCtx, kbutton, say
 from bot.store import coordinators, question_replies, volunteers
@@ -87,5 +88,5 @@ async def recent(c: CoordCtx) -> Outcome:
             }
         )
     await c.audit("view_questions")
-    buttons = [kbutton("reply_to", "reply", q.id, number=q.id) for q in found]
+    buttons = [kbutton("reply_to", ReplyTo(q.id), number=q.id) for q in found]
     return Outcome([Reply(render("coordinator/questions", items=items), rows(*buttons))])

@@ -5,9 +5,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
 from bot import views
+from bot.callbacks import (
+    Accept,
+    CloseSignups,
+    Decision,
+    DeclineRest,
+    OpenPerson,
+    Propose,
+    RosterPage,
+    SetStatus,
+)
 from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
 from bot.replies import Notice, Outcome, Reply, rows
 from bot.rules import panels as rules
@@ -18,7 +28,7 @@ from messages import label, render
 
 SUBMITTED = ("applied", "confirmed", "reserve", "declined", "withdrawn")
 # What a coordinator may do to a person from their page, in the order the buttons show.
-DECISIONS = ("confirmed", "reserve", "declined")
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,7 @@ async def overview(c: CoordCtx) -> Outcome:
                 ),
             }
         )
-        buttons.append(kbutton("open_roster", "roster", panel.id, 0, title=panel.spec.code))
+        buttons.append(kbutton("open_roster", RosterPage(panel.id, 0), title=panel.spec.code))
     return Outcome([Reply(render("coordinator/panels", items=items), rows(*buttons))])
 
 
@@ -103,13 +113,13 @@ async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False
     ]
     drafts = sum(1 for a in await applications.for_panel(c.tx, panel.id) if a.status == "draft")
     buttons = [
-        kbutton("person", "person", entry.application.id, name=entry.name[:40]) for entry in shown
+        kbutton("person", OpenPerson(entry.application.id), name=entry.name[:40]) for entry in shown
     ]
     if page > 0:
-        buttons.append(kbutton("previous_page", "roster", panel.id, page - 1))
+        buttons.append(kbutton("previous_page", RosterPage(panel.id, page - 1)))
     if page + 1 < pages:
-        buttons.append(kbutton("next_page", "roster", panel.id, page + 1))
-    buttons.append(kbutton("propose", "propose", panel.id))
+        buttons.append(kbutton("next_page", RosterPage(panel.id, page + 1)))
+    buttons.append(kbutton("propose", Propose(panel.id)))
     await c.audit("view_roster", panel)
     text = render(
         "coordinator/roster",
@@ -182,11 +192,11 @@ async def person(c: CoordCtx, application_id: int, *, note: str | None = None) -
     sessions = await panels.sessions(c.tx, panel.id)
     status = entry.application.status
     buttons = [
-        kbutton(f"decide_{to}", "set", entry.application.id, status, to)
+        kbutton(f"decide_{to}", SetStatus(entry.application.id, status, to))
         for to in DECISIONS
         if rules.can_move(status, to)
     ]
-    buttons.append(kbutton("back_to_roster", "roster", panel.id, 0))
+    buttons.append(kbutton("back_to_roster", RosterPage(panel.id, 0)))
     await c.audit("view_person", panel, volunteer_id=entry.volunteer.id)
     text = render("coordinator/person", note=note, **person_context(panel, sessions, entry))
     return Outcome([Reply(text, rows(*buttons), edit=True)])
@@ -324,8 +334,8 @@ async def propose(c: CoordCtx, panel: Panel, *, note: str | None = None) -> Outc
     await c.audit("view_proposal", panel)
     buttons = []
     if proposal.panel:
-        buttons.append(kbutton("accept", "accept", panel.id, proposal.key))
-    buttons.append(kbutton("back_to_roster", "roster", panel.id, 0))
+        buttons.append(kbutton("accept", Accept(panel.id, proposal.key)))
+    buttons.append(kbutton("back_to_roster", RosterPage(panel.id, 0)))
     return Outcome([Reply(text, rows(*buttons), edit=True)])
 
 
@@ -348,9 +358,9 @@ async def accept(c: CoordCtx, panel: Panel, key: str) -> Outcome:
     chosen = set(proposal.panel) | set(proposal.reserves)
     waiting = [i for i, e in by_id.items() if e.application.status == "applied" and i not in chosen]
     buttons = (
-        [kbutton("decline_rest", "declinerest", panel.id, _fingerprint(waiting))] if waiting else []
+        [kbutton("decline_rest", DeclineRest(panel.id, _fingerprint(waiting)))] if waiting else []
     )
-    buttons.append(kbutton("back_to_roster", "roster", panel.id, 0))
+    buttons.append(kbutton("back_to_roster", RosterPage(panel.id, 0)))
     text = render(
         "coordinator/proposal_accepted",
         panel=views.panel_view(panel),
@@ -385,7 +395,7 @@ async def decline_rest(c: CoordCtx, panel: Panel, key: str) -> Outcome:
         notices += await _move(c, panel, entry, "declined")
     text = render("coordinator/declined_rest", panel=views.panel_view(panel), count=len(waiting))
     return Outcome(
-        [Reply(text, rows(kbutton("back_to_roster", "roster", panel.id, 0)), edit=True)], notices
+        [Reply(text, rows(kbutton("back_to_roster", RosterPage(panel.id, 0))), edit=True)], notices
     )
 
 
@@ -410,9 +420,9 @@ async def ask_close(c: CoordCtx, panel: Panel) -> Outcome:
                     "coordinator/close_confirm", panel=views.panel_view(panel), signed_up=signed_up
                 ),
                 rows(
-                    kbutton("close", "close", panel.id, "closed"),
-                    kbutton("close_late", "close", panel.id, "late"),
-                    kbutton("keep_open", "close", panel.id, "open"),
+                    kbutton("close", CloseSignups(panel.id, "closed")),
+                    kbutton("close_late", CloseSignups(panel.id, "late")),
+                    kbutton("keep_open", CloseSignups(panel.id, "open")),
                 ),
             )
         ]

@@ -8,7 +8,7 @@ if a coordinator presses Send.
 
 Who is affected: everyone still on the panel (signed up, with a place, or a reserve) who
 said yes or maybe to that session. Each gets old and new side by side and, unless it was
-cancelled, buttons to say again whether they can come ("ch:<change id>:<answer>"); the
+cancelled, buttons to say again whether they can come (callbacks.Reconfirm); the
 answer goes into their availability. Only the newest change's buttons count.
 
 `tell_affected` is the one place that builds those messages, for any caller (the scheduler
@@ -20,12 +20,20 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
 from bot import views
+from bot.callbacks import (
+    ChangeDecision,
+    ChangeWhat,
+    ChooseSession,
+    Reconfirm,
+    ReconfirmAnswer,
+    SessionAction,
+)
 from bot.config import Settings
 from bot.context import AppContext, Person
 from bot.model import IN_THE_RUNNING, Panel, Session
@@ -43,8 +51,6 @@ from bot.text import clean, one_line
 from messages import label, render
 from messages.render import short_day
 
-PREFIX = "ch"
-ANSWERS = ("yes", "maybe", "no")
 VENUE_MAX = 2000
 NAMES_SHOWN = 30
 TIME_INPUT = "session_time"
@@ -98,7 +104,10 @@ async def tell_affected(
     buttons: tuple[tuple[Button, ...], ...] = ()
     if not record.after.cancelled:
         buttons = rows(
-            *(Button(label(f"reconfirm.{a}"), f"{PREFIX}:{record.id}:{a}") for a in ANSWERS)
+            *(
+                Button(label(f"reconfirm.{a}"), Reconfirm(record.id, a).pack())
+                for a in get_args(ReconfirmAnswer)
+            )
         )
     told = []
     for person in await changes.affected(tx, record.session_id):
@@ -123,7 +132,7 @@ async def tell_affected(
 # --- choosing a session and typing the change (chat) ------------------------------------------
 
 
-async def choose_session(c: CoordCtx, panel: Panel, action: str) -> Outcome:
+async def choose_session(c: CoordCtx, panel: Panel, action: SessionAction) -> Outcome:
     """action: "rs" to move a session, "cs" to cancel one."""
     live = [s for s in await panels.sessions(c.tx, panel.id) if not s.cancelled]
     if not live:
@@ -131,9 +140,7 @@ async def choose_session(c: CoordCtx, panel: Panel, action: str) -> Outcome:
     buttons = [
         kbutton(
             "session",
-            "sess",
-            action,
-            s.id,
+            ChooseSession(action, s.id),
             title=views.session_title(s)[:60],
             when=short_day(s.starts_at.astimezone(panel.timezone)),
         )
@@ -169,8 +176,8 @@ async def session_chosen(c: CoordCtx, action: str, session_id: int) -> Outcome:
             Reply(
                 render("coordinator/reschedule_what", session=view),
                 rows(
-                    kbutton("change_time", "rsw", session.id, "time"),
-                    kbutton("change_place", "rsw", session.id, "venue"),
+                    kbutton("change_time", ChangeWhat(session.id, "time")),
+                    kbutton("change_place", ChangeWhat(session.id, "venue")),
                 ),
                 edit=True,
             )
@@ -286,12 +293,10 @@ async def preview(
     return Reply(
         text,
         rows(
-            kbutton("change_send", "chg", record.id, "send", count=len(people)),
+            kbutton("change_send", ChangeDecision(record.id, "send"), count=len(people)),
             kbutton(
                 "change_skip_chat" if record.source == "chat" else "change_skip_file",
-                "chg",
-                record.id,
-                "skip",
+                ChangeDecision(record.id, "skip"),
             ),
         ),
         edit=edit,
@@ -406,18 +411,8 @@ async def announce_pending(
 # --- a volunteer answers a change -------------------------------------------------------------
 
 
-def parse(data: str) -> tuple[int, str] | None:
-    parts = data.split(":")
-    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit() or parts[2] not in ANSWERS:
-        return None
-    return int(parts[1]), parts[2]
-
-
-async def reconfirm(app: AppContext, person: Person, data: str) -> Outcome:
-    parsed = parse(data)
-    if parsed is None:
-        return journey.stale()
-    change_id, answer = parsed
+async def reconfirm(app: AppContext, person: Person, pressed: Reconfirm) -> Outcome:
+    change_id, answer = pressed.change_id, pressed.answer
     now = app.clock.now()
     async with app.db.transaction() as tx:
         record = await changes.get(tx, change_id)

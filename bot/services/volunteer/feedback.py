@@ -1,8 +1,9 @@
 """Feedback after the award, in chat: five questions with buttons, then a comment, then
 whether the person wants to hear about future panels. `/feedback CODE` sums it up.
 
-Button data: "fb:<application id>:<step>[:<answer>]". A press counts only from the person
-the application belongs to, while they are still on the panel and were asked for feedback.
+Buttons: callbacks.FeedbackStep, FeedbackAnswer and FeedbackFuture. A press counts only from
+the person the application belongs to, while they are still on the panel and were asked for
+feedback.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import aiosqlite
 
 from bot import views
+from bot.callbacks import FeedbackAnswer, FeedbackFuture, FeedbackStep
 from bot.context import AppContext, Person
 from bot.csvfile import to_csv
 from bot.model import FEEDBACK_QUESTIONS as QUESTIONS
@@ -41,7 +43,8 @@ def _question(application_id: int, index: int, *, edit: bool) -> Reply:
         rows(
             *(
                 Button(
-                    label(f"feedback.{question}.{answer}"), f"fb:{application_id}:{index}:{answer}"
+                    label(f"feedback.{question}.{answer}"),
+                    FeedbackAnswer(application_id, index, answer).pack(),
                 )
                 for answer in answers
             )
@@ -54,8 +57,12 @@ def _future_question(application_id: int) -> Reply:
     return Reply(
         render("scheduler/feedback_future"),
         rows(
-            Button(label("feedback.future_yes"), f"fb:{application_id}:fp:yes"),
-            Button(label("feedback.future_no"), f"fb:{application_id}:fp:no"),
+            *(
+                Button(
+                    label(f"feedback.future_{a}"), FeedbackFuture(application_id, "fp", a).pack()
+                )
+                for a in ("yes", "no")
+            )
         ),
     )
 
@@ -64,39 +71,46 @@ class FeedbackService:
     def __init__(self, app: AppContext) -> None:
         self.app = app
 
-    async def button(self, person: Person, data: str) -> Outcome:
-        parts = data.split(":")
-        if len(parts) < 3 or not parts[1].isdigit():
-            return Outcome([_say("stale")])
-        application_id, step, value = int(parts[1]), parts[2], ":".join(parts[3:])
+    async def button(
+        self, person: Person, pressed: FeedbackStep | FeedbackAnswer | FeedbackFuture
+    ) -> Outcome:
+        application_id = pressed.application_id
         async with self.app.db.transaction() as tx:
             found = await self._mine(tx, person, application_id)
             if found is None:
                 return Outcome([_say("stale")])
             _, volunteer, feedback = found
             now = self.app.clock.now()
-            if step == "later":
+            if isinstance(pressed, FeedbackFuture):
+                await outcomes.answer(tx, application_id, "future_panels", pressed.answer, now)
+                await volunteers.update(
+                    tx, volunteer.id, future_panels=int(pressed.answer == "yes")
+                )
+                return Outcome([_say("feedback_done", future=pressed.answer == "yes")])
+            if isinstance(pressed, FeedbackAnswer):
+                return await self._answer(tx, person, pressed)
+            if pressed.step == "later":
                 return Outcome([_say("feedback_later")])
-            if step == "go":
+            if pressed.step == "go":
                 return Outcome([await self._next(tx, person, feedback, edit=False)])
-            if step == "skip":
-                if feedback.comment is None:
-                    await outcomes.answer(tx, application_id, "comment", "", now)
-                await prompts.clear(tx, person.telegram_id)
-                return Outcome([_future_question(application_id)])
-            if step == "fp" and value in ("yes", "no"):
-                await outcomes.answer(tx, application_id, "future_panels", value, now)
-                await volunteers.update(tx, volunteer.id, future_panels=int(value == "yes"))
-                return Outcome([_say("feedback_done", future=value == "yes")])
-            if step.isdigit() and int(step) < len(QUESTIONS):
-                question, answers = QUESTIONS[int(step)]
-                if value not in answers:
-                    return Outcome([_say("stale")])
-                await outcomes.answer(tx, application_id, question, value, now)
-                fresh = await outcomes.feedback(tx, application_id)
-                assert fresh is not None
-                return Outcome([await self._next(tx, person, fresh, edit=True)])
+            if feedback.comment is None:
+                await outcomes.answer(tx, application_id, "comment", "", now)
+            await prompts.clear(tx, person.telegram_id)
+            return Outcome([_future_question(application_id)])
+
+    async def _answer(
+        self, tx: aiosqlite.Connection, person: Person, pressed: FeedbackAnswer
+    ) -> Outcome:
+        if pressed.question >= len(QUESTIONS):
             return Outcome([_say("stale")])
+        question, answers = QUESTIONS[pressed.question]
+        if pressed.answer not in answers:
+            return Outcome([_say("stale")])
+        now = self.app.clock.now()
+        await outcomes.answer(tx, pressed.application_id, question, pressed.answer, now)
+        fresh = await outcomes.feedback(tx, pressed.application_id)
+        assert fresh is not None
+        return Outcome([await self._next(tx, person, fresh, edit=True)])
 
     async def _mine(
         self, tx: aiosqlite.Connection, person: Person, application_id: int
@@ -129,7 +143,11 @@ class FeedbackService:
             )
             return Reply(
                 render("scheduler/feedback_comment"),
-                rows(Button(label("feedback.skip"), f"fb:{feedback.application_id}:skip")),
+                rows(
+                    Button(
+                        label("feedback.skip"), FeedbackStep(feedback.application_id, "skip").pack()
+                    )
+                ),
                 edit=edit,
             )
         if feedback.future_panels is None:

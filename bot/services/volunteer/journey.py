@@ -13,6 +13,7 @@ from typing import Any
 import aiosqlite
 
 from bot import views
+from bot.callbacks import StepButton
 from bot.context import AppContext, Person
 from bot.replies import Button, Outcome, Reply, rows
 from bot.rules import panels as rules
@@ -163,7 +164,8 @@ async def apply(c: StepCtx, result: StepResult) -> Outcome:
 # --- buttons and text ----------------------------------------------------------------------
 
 
-async def on_button(c: StepCtx, step: str, value: str) -> Outcome:
+async def on_button(c: StepCtx, pressed: StepButton) -> Outcome:
+    step, value = pressed.step, pressed.value
     if step != c.journey.step:
         return Outcome([say("volunteer/stale_button"), await prompt(c)])
     c.journey.data.pop("paused", None)
@@ -188,10 +190,10 @@ async def on_text(c: StepCtx, typed: str) -> Outcome:
     if step == "question":
         return await _question_text(c, typed)
     handler = STEPS[step].on_text if step in STEPS else None
-    pressed = _match_button(await prompt(c), typed)
+    matched = _match_button(await prompt(c), typed)
+    pressed = None if matched is None else StepButton.parse(matched.data)
     if pressed is not None:
-        _, pressed_step, value = pressed.data.split(":", 2)
-        return await on_button(c, pressed_step, value)
+        return await on_button(c, pressed)
     if handler is not None:
         return await apply(c, await handler(c, typed))
     return Outcome([say("volunteer/use_buttons"), await prompt(c)])
@@ -205,7 +207,7 @@ def _match_button(reply: Reply, typed: str) -> Button | None:
     """
     wanted = " ".join(typed.casefold().split())
     flat = [b for row in reply.buttons for b in row]
-    if wanted.isdigit() and 1 <= int(wanted) <= len(flat):
+    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(flat):
         return flat[int(wanted) - 1]
     if not wanted:
         return None
@@ -345,15 +347,6 @@ async def _send_application(c: StepCtx) -> Outcome:
         replies.append(Reply(render("volunteer_news/late_reserve_sent",
                                     panel=views.panel_view(panel))))
     return Outcome(replies, await notify.application_sent(c))
-
-
-def parse_button(data: str) -> tuple[str, str] | None:
-    """'v:<step>:<value>' into (step, value); anything else is not ours."""
-    prefix, _, rest = data.partition(":")
-    step, sep, value = rest.partition(":")
-    if prefix != "v" or not sep or not step:
-        return None
-    return step, value
 
 
 def stale() -> Outcome:

@@ -7,6 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot import views
+from bot.callbacks import ReplyTo
 from bot.config import Settings
 from bot.replies import Button, Notice, Reply, rows
 from bot.services.delivery import news
@@ -24,7 +25,7 @@ async def question_asked(c: StepCtx, question_id: int, question: str) -> list[No
     text = render("coordinator/question", question=question, name=c.volunteer.name,
                   panel=views.panel_view(c.panel) if c.panel else None,
                   question_id=question_id)
-    reply = Reply(text, rows(Button(label("coord.reply"), f"k:reply:{question_id}")))
+    reply = Reply(text, rows(Button(label("coord.reply"), ReplyTo(question_id).pack())))
     return [Notice(chat_id, reply)
             for chat_id in await coordinator_chat_ids(c.tx, c.app.settings)]
 

@@ -1,7 +1,7 @@
 """Answers to reminders ("I'll be there", "I can't make it") and to places offered to reserves.
 
-Button data: "r:yes|no|nox:<application id>:<session id>:<session version>" and
-"r:take|pass:<offer id>". A press counts only from the person it belongs to, while they are
+Buttons: callbacks.ReminderAnswer and callbacks.OfferAnswer. A press counts only from the
+person it belongs to, while they are
 still confirmed (or still a reserve, for an offer), for a session that has not started and
 has not changed since the message was sent.
 """
@@ -9,11 +9,13 @@ has not changed since the message was sent.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import aiosqlite
 
 from bot import views
+from bot.callbacks import OfferAnswer, ReminderAnswer
 from bot.context import AppContext, Person
 from bot.model import Application, Panel, Session, Volunteer
 from bot.replies import Button, Notice, Outcome, Reply, rows
@@ -33,27 +35,19 @@ class ReminderReplyService:
     def __init__(self, app: AppContext) -> None:
         self.app = app
 
-    async def button(self, person: Person, data: str) -> Outcome:
-        parts = data.split(":")
-        if len(parts) < 3 or not all(p.isdigit() for p in parts[2:]):
-            return Outcome([_say("stale")])
-        action, numbers = parts[1], [int(p) for p in parts[2:]]
+    async def button(self, person: Person, pressed: ReminderAnswer | OfferAnswer) -> Outcome:
         async with self.app.db.transaction() as tx:
-            if action in ("take", "pass") and len(numbers) == 1:
-                return await self._offer_answer(tx, person, numbers[0], take=action == "take")
-            if action in ("yes", "no", "nox") and len(numbers) == 3:
-                return await self._reminder_answer(tx, person, action, *numbers)
-        return Outcome([_say("stale")])
+            if isinstance(pressed, OfferAnswer):
+                return await self._offer_answer(
+                    tx, person, pressed.offer_id, take=pressed.answer == "take"
+                )
+            return await self._reminder_answer(tx, person, pressed)
 
     async def _reminder_answer(
-        self,
-        tx: aiosqlite.Connection,
-        person: Person,
-        action: str,
-        application_id: int,
-        session_id: int,
-        version: int,
+        self, tx: aiosqlite.Connection, person: Person, pressed: ReminderAnswer
     ) -> Outcome:
+        action, application_id = pressed.answer, pressed.application_id
+        session_id, version = pressed.session_id, pressed.version
         found = await self._load(tx, person, application_id, session_id)
         if found is None:
             return Outcome([_say("stale")])
@@ -64,18 +58,18 @@ class ReminderReplyService:
             return Outcome([_say("stale")])
         if session.version != version:
             return Outcome([_say("reminder_changed", session=view)])
-        data = f"{application_id}:{session_id}:{version}"
         if action == "yes":
             await offers.set_reply(tx, application_id, session_id, version, "coming", now)
             return Outcome([_say("reminder_coming", session=view)])
         if action == "no":
+            cant, can = replace(pressed, answer="nox"), replace(pressed, answer="yes")
             return Outcome(
                 [
                     Reply(
                         render("scheduler/reminder_cant_check", session=view),
                         rows(
-                            Button(label("reminder.cant_yes"), f"r:nox:{data}"),
-                            Button(label("reminder.cant_no"), f"r:yes:{data}"),
+                            Button(label("reminder.cant_yes"), cant.pack()),
+                            Button(label("reminder.cant_no"), can.pack()),
                         ),
                     )
                 ]

@@ -1,7 +1,7 @@
 """The volunteer's use cases: starting, consenting, commands, and anything odd they send.
 
 Nothing personal is stored before the person agrees to the privacy notice: until then the
-panel code travels in the buttons ("c:agree:CODE"), not in the database.
+panel code travels in the buttons (callbacks.PanelByCode), not in the database.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
 from bot import views
+from bot.callbacks import CallbackData, Erase, PanelByCode, PanelById, StepButton
 from bot.context import AppContext, Person
 from bot.model import IN_THE_RUNNING, Application, Journey, Panel, Volunteer
 from bot.replies import Button, Document, Notice, Outcome, Reply, rows
@@ -33,8 +34,11 @@ def _say(template: str, **context: Any) -> Reply:
     return Reply(render(template, **context))
 
 
-def _button(action: str, arg: str, label_key: str, **fmt: Any) -> Button:
-    return Button(label(label_key, **fmt), f"c:{action}:{arg}")
+def _button(label_key: str, pressed: CallbackData) -> Button:
+    return Button(label(label_key), pressed.pack())
+
+
+VolunteerPress = StepButton | PanelByCode | PanelById | Erase
 
 
 class VolunteerService:
@@ -76,7 +80,7 @@ class VolunteerService:
     ) -> Outcome:
         now = self.app.clock.now()
         open_panels = [p for p in await panels.list_all(tx, self._tz) if rules.is_open(p, now)]
-        buttons = [Button(p.title, f"c:open:{p.code}") for p in open_panels]
+        buttons = [Button(p.title, PanelByCode("open", p.code).pack()) for p in open_panels]
         template = "volunteer/start" if greeting else "volunteer/open_panels"
         return Outcome(
             [
@@ -129,9 +133,9 @@ class VolunteerService:
                 retention_months=self._retention(panel),
             ),
             rows(
-                _button("agree", panel.code, "consent.agree"),
-                _button("more", panel.code, "consent.more"),
-                _button("no", panel.code, "consent.no"),
+                _button("consent.agree", PanelByCode("agree", panel.code)),
+                _button("consent.more", PanelByCode("more", panel.code)),
+                _button("consent.no", PanelByCode("no", panel.code)),
             ),
         )
 
@@ -166,65 +170,72 @@ class VolunteerService:
 
     # --- buttons ------------------------------------------------------------------------
 
-    async def button(self, person: Person, data: str) -> Outcome:
-        parsed = journey.parse_button(data)
+    async def button(self, person: Person, pressed: VolunteerPress) -> Outcome:
         async with self.app.db.transaction() as tx:
-            if parsed is not None:
+            if isinstance(pressed, StepButton):
                 current = await journey.load(self.app, tx, person)
                 if current is None:
                     return journey.stale()
-                return await journey.on_button(current, *parsed)
-            prefix, _, rest = data.partition(":")
-            action, _, arg = rest.partition(":")
-            if prefix != "c":
-                return journey.stale()
-            return await self._command_button(tx, person, action, arg)
+                return await journey.on_button(current, pressed)
+            if isinstance(pressed, PanelByCode):
+                return await self._panel_button(tx, person, pressed)
+            return await self._own_button(tx, person, pressed)
 
-    async def _command_button(
-        self, tx: aiosqlite.Connection, person: Person, action: str, arg: str
+    async def old_button(self, person: Person) -> Outcome:
+        """What any button gets that is not (or no longer) what it claims: forged, mangled or
+        from an old message. Mid-journey, the question the person is on comes with it."""
+        async with self.app.db.transaction() as tx:
+            current = await journey.load(self.app, tx, person)
+            if current is None:
+                return journey.stale()
+            return Outcome([_say("volunteer/stale_button"), await journey.prompt(current)])
+
+    async def _panel_button(
+        self, tx: aiosqlite.Connection, person: Person, pressed: PanelByCode
     ) -> Outcome:
-        if action == "open" and PANEL_CODE.match(arg):
-            panel = await panels.get_by_code(tx, arg, self._tz)
-            return await (
-                self._offer(tx, person, panel) if panel else self._unknown_panel(tx, person)
-            )
-        if action == "agree" and PANEL_CODE.match(arg):
-            return await self._agree(tx, person, arg)
-        if action == "more" and PANEL_CODE.match(arg):
-            panel = await panels.get_by_code(tx, arg, self._tz)
-            if panel is None:
-                return await self._unknown_panel(tx, person)
-            return Outcome(
-                [
-                    Reply(
-                        render("volunteer/privacy", retention_months=self._retention(panel)),
-                        rows(
-                            _button("agree", arg, "consent.agree"), _button("no", arg, "consent.no")
-                        ),
-                    )
-                ]
-            )
-        if action == "no":
+        code = pressed.code
+        if pressed.action == "no":
             return Outcome([_say("volunteer/no_consent")])
+        if pressed.action == "agree":
+            return await self._agree(tx, person, code)
+        panel = await panels.get_by_code(tx, code, self._tz)
+        if panel is None:
+            return await self._unknown_panel(tx, person)
+        if pressed.action == "open":
+            return await self._offer(tx, person, panel)
+        return Outcome(
+            [
+                Reply(
+                    render("volunteer/privacy", retention_months=self._retention(panel)),
+                    rows(
+                        _button("consent.agree", PanelByCode("agree", code)),
+                        _button("consent.no", PanelByCode("no", code)),
+                    ),
+                )
+            ]
+        )
+
+    async def _own_button(
+        self, tx: aiosqlite.Connection, person: Person, pressed: PanelById | Erase
+    ) -> Outcome:
+        """Buttons about what the person has told us: only theirs count."""
         volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
         if volunteer is None:
             return journey.stale()
-        if action in ("avail", "withdraw", "withdraw_yes") and arg.isdigit():
-            application = await applications.find(tx, int(arg), volunteer.id)
-            if application is None or not application.active:
-                return journey.stale()
-            if action == "avail":
-                return await self._begin_edit(tx, person, "availability", application.panel_id)
-            if action == "withdraw":
-                return await self._confirm_withdraw(tx, application)
-            return await self._withdraw(tx, person, volunteer, application)
-        if action == "withdraw_no":
-            return Outcome([_say("volunteer/withdraw_kept")])
-        if action == "erase" and arg == "yes":
-            return await self._erase(tx, volunteer)
-        if action == "erase" and arg == "no":
+        if isinstance(pressed, Erase):
+            if pressed.answer == "yes":
+                return await self._erase(tx, volunteer)
             return Outcome([_say("volunteer/erase_kept")])
-        return journey.stale()
+        if pressed.action == "withdraw_no":
+            return Outcome([_say("volunteer/withdraw_kept")])
+        application = await applications.find(tx, pressed.panel_id, volunteer.id)
+        if application is None or not application.active:
+            return journey.stale()
+        if pressed.action == "avail":
+            return await self._begin_edit(tx, person, "availability", application.panel_id)
+        if pressed.action == "withdraw":
+            return await self._confirm_withdraw(tx, application)
+        return await self._withdraw(tx, person, volunteer, application)
 
     # --- text and everything else ------------------------------------------------------
 
@@ -345,13 +356,16 @@ class VolunteerService:
             )
 
     async def _panel_buttons(
-        self, tx: aiosqlite.Connection, action: str, chosen: list[Application]
+        self,
+        tx: aiosqlite.Connection,
+        action: Literal["avail", "withdraw"],
+        chosen: list[Application],
     ) -> tuple[tuple[Button, ...], ...]:
         buttons = []
         for application in chosen:
             panel = await panels.get(tx, application.panel_id, self._tz)
             assert panel is not None
-            buttons.append(Button(panel.title, f"c:{action}:{panel.id}"))
+            buttons.append(Button(panel.title, PanelById(action, panel.id).pack()))
         return rows(*buttons)
 
     async def _begin_edit(
@@ -402,8 +416,8 @@ class VolunteerService:
                 Reply(
                     render("volunteer/withdraw_confirm", panel=views.panel_view(panel)),
                     rows(
-                        _button("withdraw_yes", str(panel.id), "withdraw.yes"),
-                        _button("withdraw_no", str(panel.id), "withdraw.no"),
+                        _button("withdraw.yes", PanelById("withdraw_yes", panel.id)),
+                        _button("withdraw.no", PanelById("withdraw_no", panel.id)),
                     ),
                 )
             ]
@@ -493,7 +507,7 @@ class VolunteerService:
             [
                 Reply(
                     render("volunteer/erase_confirm"),
-                    rows(_button("erase", "yes", "erase.yes"), _button("erase", "no", "erase.no")),
+                    rows(_button("erase.yes", Erase("yes")), _button("erase.no", Erase("no"))),
                 )
             ]
         )

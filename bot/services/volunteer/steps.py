@@ -16,6 +16,7 @@ import aiosqlite
 
 from bot import text as text_rules
 from bot import views
+from bot.callbacks import StepButton, StepName
 from bot.context import AppContext, Person
 from bot.model import Application, Journey, Panel, Session, Volunteer
 from bot.needs import NEED_CODES
@@ -71,8 +72,8 @@ class Edit:
 StepResult = Next | Again | Edit
 
 
-def button(step: str, value: str, label_key: str, **fmt: Any) -> Button:
-    return Button(label(label_key, **fmt), f"v:{step}:{value}")
+def button(step: StepName, value: str, label_key: str, **fmt: Any) -> Button:
+    return Button(label(label_key, **fmt), StepButton(step, value).pack())
 
 
 def say(template: str, **context: Any) -> Reply:
@@ -177,10 +178,10 @@ async def button_needs_consent(c: StepCtx, value: str) -> StepResult:
     return Again([say("volunteer/stale_button")])
 
 
-def _checklist(step: str, options: list[tuple[str, str]], ticked: set[str]) -> Keyboard:
+def _checklist(step: StepName, options: list[tuple[str, str]], ticked: set[str]) -> Keyboard:
     """Toggle buttons, two to a row, then Done on its own row."""
     buttons = [
-        Button(("✅ " if value in ticked else "▫️ ") + text, f"v:{step}:t.{value}")
+        Button(("✅ " if value in ticked else "▫️ ") + text, StepButton(step, f"t.{value}").pack())
         for value, text in options
     ]
     paired = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
