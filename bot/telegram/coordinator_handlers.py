@@ -25,8 +25,8 @@ from bot.services.volunteer.service import VolunteerService
 from bot.store.rights import coordinator_ids
 from bot.telegram import router, scheduler_handlers
 from bot.telegram.lifecycle import Lifecycle
-from bot.telegram.sender import acknowledge, deliver
-from bot.telegram.transport import BotTransport, PacedRequests
+from bot.telegram.pacing import PacedRequests
+from bot.telegram.send import BotTransport, acknowledge, deliver, result_of
 from bot.telegram.unit import one_unit
 from bot.telegram.volunteer_handlers import person_of
 from messages import label
@@ -79,7 +79,7 @@ async def set_menus(application: AnyApplication) -> None:
             await application.bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:
             # Usually a coordinator who has not opened a chat with the bot yet.
-            log.warning("no command menu for coordinator %s: %s", chat_id, error)
+            log.warning("no command menu for coordinator %s: %s", chat_id, result_of(error).kind)
 
 
 def install(

@@ -12,7 +12,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.context import Person
 from bot.replies import Outcome
-from bot.telegram.sender import deliver
+from bot.telegram.send import deliver
 from bot.telegram.unit import one_unit
 from bot.telegram.volunteer_handlers import person_of
 

@@ -19,7 +19,7 @@ from bot.services.coordinator.outcome import OutcomeService
 from bot.services.volunteer import journey
 from bot.services.volunteer.feedback import FeedbackService
 from bot.services.volunteer.reminders import ReminderReplyService
-from bot.telegram.sender import acknowledge, deliver
+from bot.telegram.send import acknowledge, deliver
 from bot.telegram.unit import one_unit
 from bot.telegram.volunteer_handlers import person_of
 from scheduler.runner import SchedulerRunner

@@ -20,7 +20,7 @@ from bot.context import Person
 from bot.replies import Outcome
 from bot.services.volunteer.service import VolunteerService
 from bot.telegram import journal
-from bot.telegram.sender import acknowledge, deliver
+from bot.telegram.send import acknowledge, deliver
 from bot.telegram.unit import one_unit
 from messages import render
 

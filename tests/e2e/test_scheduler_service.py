@@ -12,12 +12,13 @@ from icalendar import Calendar
 
 from bot.calendar import sessions_ics_document
 from bot.config import Settings
+from bot.delivery import Result
 from bot.replies import Button, Document, Reply
 from bot.sandbox.chat import SandboxChat
 from bot.standin.api import FakeUser
 from bot.store import applications, outbox, panels, volunteers
 from bot.telegram.scheduling import telegram_send
-from scheduler.service import SendResult, tick
+from scheduler.service import tick
 from tests.conftest import EXAMPLE_PANEL, World
 from tests.factories import confirmed_volunteer
 from tests.scheduler_helpers import london, messages, runner, tick_at
@@ -32,11 +33,11 @@ async def test_a_crash_between_sending_and_recording_repeats_that_message_once(
     real = telegram_send(world.harness.app.bot)
     await asyncio.wait_for(runner(world).started(), timeout=10)
 
-    async def sends_then_dies(chat_id: int, reply: Reply) -> SendResult:
+    async def sends_then_dies(chat_id: int, reply: Reply) -> Result:
         await real(chat_id, reply)
         raise RuntimeError("the process died before recording")
 
-    async def dies_before_sending(chat_id: int, reply: Reply) -> SendResult:
+    async def dies_before_sending(chat_id: int, reply: Reply) -> Result:
         raise RuntimeError("the process died before sending")
 
     await tick(world.ctx, dies_before_sending)

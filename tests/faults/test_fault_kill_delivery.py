@@ -21,7 +21,7 @@ from bot.config import load_settings
 from bot.context import AppContext
 from bot.sandbox import demo
 from bot.services.coordinator import panel_admin
-from bot.services.delivery.broadcasts import IN_FLIGHT
+from bot.services.delivery.pacer import IN_FLIGHT
 from bot.standin.api import FakeBotApi, FakeUser
 from bot.store import broadcasts, ledger, panels
 from bot.store.db import Database, fetch_all
