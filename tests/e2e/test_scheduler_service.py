@@ -20,7 +20,7 @@ from bot.store import applications, outbox, panels, volunteers
 from bot.telegram.scheduling import telegram_send
 from scheduler.service import tick
 from tests.conftest import EXAMPLE_PANEL, World
-from tests.factories import confirmed_volunteer
+from tests.factories import confirmed_volunteer, signed_up
 from tests.scheduler_helpers import london, messages, runner, tick_at
 
 ALEX = FakeUser(1002, "Alex")
@@ -29,7 +29,7 @@ ALEX = FakeUser(1002, "Alex")
 async def test_a_crash_between_sending_and_recording_repeats_that_message_once(
     world: World, sam: FakeUser
 ) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
+    await signed_up(world, world.panel_id, sam, world.clock.now())
     real = telegram_send(world.harness.app.bot)
     await asyncio.wait_for(runner(world).started(), timeout=10)
 
@@ -50,7 +50,7 @@ async def test_a_crash_between_sending_and_recording_repeats_that_message_once(
 
 
 async def test_someone_who_blocked_the_bot_is_not_tried_again(world: World, sam: FakeUser) -> None:
-    made = await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
+    made = await signed_up(world, world.panel_id, sam, world.clock.now())
     world.api.block(sam.id)
     report = await tick_at(world, world.clock.now())
     assert [result for _, result in report.not_sent] == ["blocked"]
@@ -65,7 +65,7 @@ async def test_someone_who_blocked_the_bot_is_not_tried_again(world: World, sam:
 async def test_the_outbox_sends_a_queued_notice_once_and_drops_it_if_the_person_left(
     world: World, sam: FakeUser
 ) -> None:
-    made = {u.id: await confirmed_volunteer(world.db, world.panel_id, u, world.clock.now())
+    made = {u.id: await signed_up(world, world.panel_id, u, world.clock.now())
             for u in (sam, ALEX)}  # fmt: skip
     morning = london(2027, 2, 1, 8)
     note = Reply("A note for you.", ((Button("OK", "r:yes:0:0:0"),),),
