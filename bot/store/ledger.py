@@ -70,7 +70,8 @@ async def record(
     now: datetime,
 ) -> None:
     await tx.executemany(
-        "INSERT OR IGNORE INTO sent_ledger (key, kind, panel_id, outcome, at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        # Not OR IGNORE: that would also drop, silently, an outcome the table does not allow.
+        "INSERT INTO sent_ledger (key, kind, panel_id, outcome, at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
         [(key, kind, panel_id, outcome, to_db(now)) for key in keys],
     )

@@ -16,7 +16,7 @@ from bot.delivery import Result
 from bot.replies import Button, Document, Reply
 from bot.sandbox.chat import SandboxChat
 from bot.standin.api import FakeUser
-from bot.store import applications, outbox, panels, volunteers
+from bot.store import applications, ledger, outbox, panels, volunteers
 from bot.telegram.scheduling import telegram_send
 from scheduler.service import tick
 from tests.conftest import EXAMPLE_PANEL, World
@@ -133,3 +133,24 @@ async def test_the_sandbox_clock_shows_what_the_scheduler_sends(
         assert "[file: " in shown
     finally:
         await chat.close()
+
+
+async def test_a_reminder_to_a_chat_not_found_is_recorded_and_the_tick_goes_on(
+    world: World, sam: FakeUser
+) -> None:
+    alex = await signed_up(world, world.panel_id, ALEX, world.clock.now())  # tried first
+    await signed_up(world, world.panel_id, sam, world.clock.now())
+    await tick_at(world, world.clock.now())  # their calendar files
+    world.api.known_chats.discard(ALEX.id)  # Alex deleted their Telegram account
+    report = await tick_at(world, london(2027, 3, 2, 11))  # the 7-day reminder for 9 March
+    assert [(item.chat_id, item.kind, kind) for item, kind in report.not_sent] == [
+        (ALEX.id, "reminder", "not_reachable")
+    ]
+    assert [item.chat_id for item in report.sent if item.kind == "reminder"] == [sam.id]
+    assert messages(world, sam.id, "A reminder about")
+    [(missed, _)] = report.not_sent
+    async with world.db.transaction() as tx:
+        entries = [await ledger.get(tx, key) for key in missed.keys]
+        assert [entry and entry.outcome for entry in entries] == ["not_reachable"]
+        person = await volunteers.get(tx, alex.volunteer_id)
+    assert person is not None and person.unreachable
