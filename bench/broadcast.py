@@ -93,6 +93,7 @@ async def _broadcast(api: StampedApi, folder: Path) -> Sent:
     db = ctx.db
     try:
         chats = await _confirmed_volunteers(db, panel_id)
+        api.wrote_before(COORDINATOR.id, *chats)  # they all signed up through the chat
         app = build_application(ctx, token=TOKEN)
         async with BotHarness(api, app):
             # The preview the coordinator pressed Send on becomes the progress message.

@@ -22,10 +22,10 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 from weakref import WeakKeyDictionary
 
 from bot.context import AppContext
+from bot.delivery import Blocked, Delivered, Kind, NotReachable, Refused, Result, RetryLater
 from bot.replies import Reply
 from bot.store import ledger, outbox, volunteers
 from bot.store.db import Database, handling_event
@@ -33,11 +33,10 @@ from scheduler.plan import SendItem, plan
 
 log = logging.getLogger(__name__)
 
-SendResult = Literal["sent", "blocked", "failed", "retry"]
-#: Sends one message; never raises for Telegram's answers, it says what happened instead:
-#: "blocked" (the person blocked the bot: never again), "failed" (Telegram refused this
-#: message: don't retry it), "retry" (network trouble or flood control: try next tick).
-Send = Callable[[int, Reply], Awaitable[SendResult]]
+#: Sends one message, once; never raises for Telegram's answers, it says what happened
+#: instead (bot/delivery.py). Blocked or not reachable: recorded, and the person is marked
+#: unreachable; refused: recorded, never tried again; retry later: tried at the next tick.
+Send = Callable[[int, Reply], Awaitable[Result]]
 
 _locks: WeakKeyDictionary[Database, asyncio.Lock] = WeakKeyDictionary()
 
@@ -47,8 +46,9 @@ class TickReport:
     now: datetime
     sent: list[SendItem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    not_sent: list[tuple[SendItem, SendResult]] = field(default_factory=list)
+    not_sent: list[tuple[SendItem, Kind]] = field(default_factory=list)
     held: int = 0
+    left: int = 0  # not tried, after a 429: the next tick sends them
 
     @property
     def kinds(self) -> Counter[str]:
@@ -78,49 +78,60 @@ async def _tick(ctx: AppContext, send: Send) -> TickReport:
     due = await plan(ctx, now)  # records the skipped keys itself
     report = TickReport(now, skipped=[skip.key for skip in due.skipped], held=due.held)
     unreachable: set[int] = set()
-    for item in due.items:
+    for number, item in enumerate(due.items):
         if item.chat_id in unreachable:
             continue
         result = await _send(send, item)
         await _record(ctx, item, result)
-        if result == "sent":
+        if isinstance(result, Delivered):
             report.sent.append(item)
         else:
-            report.not_sent.append((item, result))
-        if result == "blocked":
+            report.not_sent.append((item, result.kind))
+        if isinstance(result, Blocked | NotReachable):
             unreachable.add(item.chat_id)
+        if isinstance(result, RetryLater) and result.seconds is not None:
+            # Flood control holds the whole bot: the rest waits for the next tick.
+            report.left = len(due.items) - number - 1
+            break
     if report.sent or report.not_sent:
         log.info(
-            "tick: sent %s, not sent %d, held %d",
+            "tick: sent %s, not sent %d, held %d, left %d",
             dict(report.kinds),
             len(report.not_sent),
             report.held,
+            report.left,
         )
     return report
 
 
-async def _send(send: Send, item: SendItem) -> SendResult:
+async def _send(send: Send, item: SendItem) -> Result:
     try:
         return await send(item.chat_id, item.reply)
     except Exception:
         # Unknown trouble: leave it unrecorded so the next tick tries again.
         log.exception("sending a %s message failed; will retry", item.kind)
-        return "retry"
+        return RetryLater(reason="error")
 
 
-async def _record(ctx: AppContext, item: SendItem, result: SendResult) -> None:
-    if result == "retry":
+async def _record(ctx: AppContext, item: SendItem, result: Result) -> None:
+    if isinstance(result, RetryLater):
+        log.warning("a %s message to chat %s goes at the next tick (%s)",
+                    item.kind, item.chat_id, result.reason)  # fmt: skip
         return
     now = ctx.clock.now()
+    delivered = isinstance(result, Delivered)
     async with ctx.db.transaction() as tx:
         await ledger.record(
-            tx, item.keys, kind=item.kind, panel_id=item.panel_id, outcome=result, now=now
-        )
+            tx, item.keys, kind=item.kind, panel_id=item.panel_id,
+            outcome="sent" if delivered else result.kind.value, now=now,
+        )  # fmt: skip
         if item.outbox_key is not None:
             await outbox.remove(tx, item.outbox_key)
-        if result == "sent" and item.after_sent is not None:
+        if delivered and item.after_sent is not None:
             await item.after_sent(tx, now)
-        if result == "blocked" and item.volunteer_id is not None:
+        if isinstance(result, Blocked | NotReachable) and item.volunteer_id is not None:
             await volunteers.update(tx, item.volunteer_id, unreachable=1)
-    if result != "sent":
-        log.warning("a %s message was not sent (%s)", item.kind, result)
+    if not delivered:
+        level = logging.ERROR if isinstance(result, Refused) else logging.WARNING
+        log.log(level, "a %s message to chat %s was not delivered (%s)",
+                item.kind, item.chat_id, result.kind)  # fmt: skip

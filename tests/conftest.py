@@ -87,6 +87,8 @@ async def world(api: FakeBotApi, settings: Settings, clock: FakeClock) -> AsyncI
     settings = dataclasses.replace(settings, api_url=api.base_url, bot_username=api.bot_username)
     db = await Database.open(settings.database)
     imported = await panel_admin.import_file(EXAMPLE_PANEL, AppContext(db, settings, clock))
+    # The coordinator in settings opened the bot before being listed, as a real one does.
+    api.wrote_before(COORDINATOR_ID)
     harness = BotHarness(api, build_application(AppContext(db, settings, clock), token=TEST_TOKEN))
     await harness.start()
     state = World(api, settings, clock, db, harness, imported.panel_id)

@@ -16,10 +16,18 @@ SECOND_COORDINATOR = FakeUser(9002, "Tom")
 
 
 async def seed(world: World, count: int, **kwargs: Any) -> list[int]:
-    return await demo.seed_volunteers(world.db, world.panel_id, count, START, **kwargs)
+    people = await demo.seed_volunteers(world.db, world.panel_id, count, START, **kwargs)
+    world.api.wrote_before(*people)  # made as if they had signed up through the chat
+    return people
 
 
-async def add_coordinator(world: World, user: FakeUser = SECOND_COORDINATOR) -> FakeUser:
+async def add_coordinator(
+    world: World, user: FakeUser = SECOND_COORDINATOR, *, opened_the_bot: bool = True
+) -> FakeUser:
+    """`panelbot coordinator add`. A real coordinator has usually pressed Start already;
+    `opened_the_bot=False` is one who never has (Telegram: chat not found)."""
+    if opened_the_bot:
+        world.api.wrote_before(user.id)
     async with world.db.transaction() as tx:
         await coordinators.add(tx, user.id, world.clock.now())
     return user

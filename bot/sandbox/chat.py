@@ -70,6 +70,8 @@ class SandboxChat:
 
     async def open(self) -> str:
         await self.api.start()
+        # The sandbox's two people have both opened the bot, as real ones would have.
+        self.api.wrote_before(COORDINATOR.id, VOLUNTEER.id)
         self.settings = dataclasses.replace(
             self.settings,
             api_url=self.api.base_url,
@@ -168,7 +170,8 @@ class SandboxChat:
             self._print("(try !seed 12: between 1 and 500 made-up sign-ups)")
             return True
         assert self.db is not None
-        await demo.seed_volunteers(self.db, self.panel_id, int(amount), self.clock.now())
+        people = await demo.seed_volunteers(self.db, self.panel_id, int(amount), self.clock.now())
+        self.api.wrote_before(*people)  # made-up sign-ups, made as if through the chat
         self._print(f"(added {int(amount)} made-up sign-ups; as the coordinator, try /roster)")
         return True
 

@@ -85,6 +85,7 @@ class FakeBotApi(UpdateInjector):
         self.commands: dict[str, list[JSON]] = {}
         self.deliveries_per_chat: Counter[int] = Counter()
         self.blocked: set[int] = set()
+        self.known_chats: set[int] = set()  # wrote before the stand-in started
         self.too_many_requests_sent = 0
         self.bad_gateways_sent = 0
         self.connections_dropped = 0
@@ -169,6 +170,12 @@ class FakeBotApi(UpdateInjector):
                 f"still false after {timeout}s; last requests: [{recent}]"
             ) from None
 
+    def wrote_before(self, *chat_ids: int) -> None:
+        """These people wrote to the bot before the stand-in started (a test put them straight
+        into the database as signed up, or a coordinator pressed Start long ago): Telegram
+        knows their chats. Everyone else is known once they send an update."""
+        self.known_chats.update(chat_ids)
+
     def block(self, user_id: int) -> None:
         self.blocked.add(user_id)
 
@@ -241,8 +248,15 @@ class FakeBotApi(UpdateInjector):
             raise bad_request("chat not found") from None
 
     def _check_blocked(self, method: str, chat_id: int) -> None:
+        self._check_known(chat_id)
         if method in BLOCKABLE_METHODS and chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+
+    def _check_known(self, chat_id: int) -> None:
+        """As strict as Telegram: a bot cannot write first to a private chat. A user is known
+        once they have sent the bot an update (a message, a press, an edit)."""
+        if chat_id > 0 and chat_id not in self.users and chat_id not in self.known_chats:
+            raise bad_request("chat not found")
 
     def _find(self, params: JSON) -> BotMessage:
         if "inline_message_id" in params:
@@ -287,6 +301,12 @@ class FakeBotApi(UpdateInjector):
         return batch
 
     async def _m_setMyCommands(self, params: JSON) -> bool:
+        scope = params.get("scope")
+        if isinstance(scope, dict) and scope.get("type") == "chat":
+            try:
+                self._check_known(int(scope.get("chat_id", 0)))
+            except (TypeError, ValueError):
+                raise bad_request("chat not found") from None
         commands = validate_commands(params.get("commands"))
         self.commands[scope_key(params.get("scope"), params.get("language_code"))] = commands
         return True
@@ -339,6 +359,27 @@ class FakeBotApi(UpdateInjector):
             raise bad_request("there is no document in the request")
         self.files[file_ids(content, name)["file_id"]] = (name, content)
         return self._compose(params, "caption", (name, content))
+
+    async def _m_copyMessage(self, params: JSON) -> JSON:
+        """A copy of one of the bot's messages (the stand-in keeps no user message content)."""
+        chat_id = self._chat_id(params)
+        self._check_blocked("sendmessage", chat_id)
+        source = self.bot_messages.get(
+            (int(params.get("from_chat_id", 0)), int(params.get("message_id", 0)))
+        )
+        if source is None or source.deleted:
+            raise bad_request("message to copy not found")
+        markup = params.get("reply_markup", source.reply_markup)
+        copy = BotMessage(
+            chat_id=chat_id, message_id=self.next_message_id(chat_id), text=source.text,
+            parse_mode=source.parse_mode, raw_text=source.raw_text, entities=source.entities,
+            buttons=parse_buttons(markup), reply_markup=markup, document=source.document,
+        )  # fmt: skip
+        self.sent.append(copy)
+        self.bot_messages[(chat_id, copy.message_id)] = copy
+        self.events.append(("sent", copy))
+        self.deliveries_per_chat[chat_id] += 1
+        return {"message_id": copy.message_id}
 
     async def _m_editMessageText(self, params: JSON) -> JSON:
         return self._edit(params, "text")

@@ -1,9 +1,10 @@
 """The sent-message ledger: every reminder and notice key, recorded once.
 
 A key is recorded right after its message was sent (outcome "sent"), or when it was
-deliberately not sent ("skipped": overtaken by a later reminder or by the session starting;
-"blocked": the person blocked the bot; "failed": Telegram refused it). Recorded keys are
-never sent again. See scheduler/service.py for what a crash can do.
+deliberately not sent ("skipped": overtaken by a later reminder or by the session starting),
+or when it could not go (bot/delivery.py's words: "blocked", "not_reachable", "refused";
+rows from before those words say "failed" for refused). Recorded keys are never sent again.
+See scheduler/service.py for what a crash can do.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ async def record(
     now: datetime,
 ) -> None:
     await tx.executemany(
-        "INSERT OR IGNORE INTO sent_ledger (key, kind, panel_id, outcome, at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        # Not OR IGNORE: that would also drop, silently, an outcome the table does not allow.
+        "INSERT INTO sent_ledger (key, kind, panel_id, outcome, at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
         [(key, kind, panel_id, outcome, to_db(now)) for key in keys],
     )

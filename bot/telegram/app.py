@@ -11,7 +11,7 @@ from bot.telegram import coordinator_handlers, journal, scheduling, volunteer_ha
 from bot.telegram.errors import on_error
 from bot.telegram.lifecycle import AnyApplication, Lifecycle
 from bot.telegram.ordering import InOrderPerPerson
-from bot.telegram.transport import PacedRequests
+from bot.telegram.pacing import PacedRequests
 from messages import label
 
 

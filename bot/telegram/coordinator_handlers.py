@@ -26,10 +26,10 @@ from bot.services.volunteer.service import VolunteerService
 from bot.store.rights import coordinator_ids
 from bot.telegram import router, scheduler_handlers
 from bot.telegram.lifecycle import Lifecycle
+from bot.telegram.pacing import PacedRequests
 from bot.telegram.people import person_of
 from bot.telegram.presses import on_press
-from bot.telegram.sender import deliver
-from bot.telegram.transport import BotTransport, PacedRequests
+from bot.telegram.send import BotTransport, deliver, result_of
 from bot.telegram.unit import one_unit
 from messages import label
 
@@ -81,7 +81,7 @@ async def set_menus(application: AnyApplication) -> None:
             await application.bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:
             # Usually a coordinator who has not opened a chat with the bot yet.
-            log.warning("no command menu for coordinator %s: %s", chat_id, error)
+            log.warning("no command menu for coordinator %s: %s", chat_id, result_of(error).kind)
 
 
 def install(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import Forbidden, NetworkError
+from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
+from bot.replies import Reply
+from bot.telegram.send import log_failure, send
 from messages import render
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if isinstance(context.error, Forbidden):
         return
-    try:
-        await context.bot.send_message(update.effective_chat.id, render("common/error"),
-                                       parse_mode=ParseMode.HTML)
-    except NetworkError:
-        log.warning("could not tell chat about an error for update %s", update_id)
+    chat_id = update.effective_chat.id
+    result = await send(context.bot, chat_id, Reply(render("common/error")))
+    log_failure("an error message", chat_id, result)

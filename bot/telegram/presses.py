@@ -19,7 +19,7 @@ from bot.callbacks import CallbackData
 from bot.context import Person
 from bot.replies import Outcome
 from bot.telegram.people import person_of
-from bot.telegram.sender import acknowledge, deliver
+from bot.telegram.send import acknowledge, deliver
 from bot.telegram.unit import one_unit
 
 R = TypeVar("R", bound=CallbackData)

@@ -13,7 +13,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 from bot.context import Person
 from bot.replies import Outcome
 from bot.telegram.people import person_of
-from bot.telegram.sender import deliver
+from bot.telegram.send import deliver
 from bot.telegram.unit import one_unit
 
 # Returns None when the text is not for it.

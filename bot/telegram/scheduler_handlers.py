@@ -22,7 +22,7 @@ from bot.services.volunteer.reminders import ReminderReplyService
 from bot.services.volunteer.service import VolunteerService
 from bot.telegram.people import person_of
 from bot.telegram.presses import on_press
-from bot.telegram.sender import deliver
+from bot.telegram.send import deliver
 from bot.telegram.unit import one_unit
 from scheduler.runner import SchedulerRunner
 

@@ -6,41 +6,28 @@ scheduler's commands and buttons are matched first.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot.context import AppContext
+from bot.delivery import Result
 from bot.replies import Reply
 from bot.telegram import scheduler_handlers
 from bot.telegram.lifecycle import Lifecycle
-from bot.telegram.sender import send_reply
+from bot.telegram.send import send as send_once
 from scheduler.runner import SchedulerRunner
-from scheduler.service import Send, SendResult
-
-log = logging.getLogger(__name__)
+from scheduler.service import Send
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 def telegram_send(bot: Bot) -> Send:
-    async def send(chat_id: int, reply: Reply) -> SendResult:
-        try:
-            await send_reply(bot, chat_id, reply)
-        except Forbidden:
-            return "blocked"
-        except BadRequest as error:
-            if "chat not found" in str(error).lower():
-                return "blocked"
-            log.error("Telegram refused a scheduled message: %s", error)
-            return "failed"
-        except (RetryAfter, NetworkError) as error:
-            log.warning("a scheduled message will be retried: %s", type(error).__name__)
-            return "retry"
-        return "sent"
+    """One try: the scheduler decides what to retry, at its next tick."""
+
+    async def send(chat_id: int, reply: Reply) -> Result:
+        return await send_once(bot, chat_id, reply)
 
     return send
 

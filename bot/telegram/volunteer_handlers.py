@@ -22,7 +22,7 @@ from bot.services.volunteer.service import VolunteerPress, VolunteerService
 from bot.telegram import journal
 from bot.telegram.people import person_of
 from bot.telegram.presses import on_any_other_press, on_press
-from bot.telegram.sender import deliver
+from bot.telegram.send import deliver
 from bot.telegram.unit import one_unit
 from messages import render
 

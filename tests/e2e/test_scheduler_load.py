@@ -12,7 +12,7 @@ from bot.store import panels
 from bot.timeutil import to_db
 from scheduler.plan import PANELS_PER_TRANSACTION
 from tests.conftest import World
-from tests.factories import add_panel, confirmed_volunteer, panel_yaml, spec_from
+from tests.factories import add_panel, panel_yaml, signed_up, spec_from
 from tests.scheduler_helpers import messages, runner, tick
 
 FIRST_ID = 5_000_000
@@ -50,6 +50,7 @@ async def _add_people(world: World, panel_id: int, count: int, status: str) -> N
         assert row is not None
         first = int(row[0]) + 1
         ids = range(first, first + count)
+        world.api.wrote_before(*(FIRST_ID + i for i in ids))  # as if through the chat
         await tx.executemany(
             "INSERT INTO volunteers (id, telegram_id, chat_id, name, consented_at, created_at) "
             "VALUES (?, ?, ?, 'Someone', ?, ?)",
@@ -69,7 +70,7 @@ async def _add_people(world: World, panel_id: int, count: int, status: str) -> N
 
 
 async def test_drafts_and_applicants_cost_a_tick_nothing(world: World, sam: FakeUser) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
+    await signed_up(world, world.panel_id, sam, world.clock.now())
     await tick(world)
     assert messages(world, sam.id, "Here are your dates")
     before, _ = await _statements_in_a_tick(world)
@@ -94,7 +95,7 @@ async def test_only_panels_with_something_that_can_be_due_are_read(
     finished = await add_panel(
         world.db, spec_from(panel_yaml("all-past", SESSIONS), world.settings), now
     )
-    await confirmed_volunteer(world.db, finished, sam, now)
+    await signed_up(world, finished, sam, now)
     async with world.db.transaction() as tx:
         assert await load.panels_with_work(tx, now) == [finished]  # the example has nobody
         # After its last session, with no outcome yet, nothing more can be due there.

@@ -8,7 +8,7 @@ from html import unescape
 from bot.standin.api import FakeUser
 from bot.store import volunteers
 from tests.conftest import EXAMPLE_CODE, World
-from tests.factories import confirmed_volunteer
+from tests.factories import signed_up
 from tests.scheduler_helpers import london, messages, tick, tick_at
 
 ALEX = FakeUser(1002, "Alex")
@@ -34,7 +34,7 @@ async def test_the_award_is_never_sent_before_its_announcement_time(
     world: World, sam: FakeUser, coordinator: FakeUser
 ) -> None:
     for user in (sam, ALEX):
-        await confirmed_volunteer(world.db, world.panel_id, user, world.clock.now())
+        await signed_up(world, world.panel_id, user, world.clock.now())
     await tick(world)
     world.clock.set(london(2027, 5, 5, 10))
     # 7am is in quiet hours: people hear at 8am, and the coordinator is told so.
@@ -89,7 +89,7 @@ async def test_feedback_end_to_end_with_one_nudge_and_a_summary_that_adds_up(
 ) -> None:
     made = {}
     for user in (sam, ALEX):
-        made[user.id] = await confirmed_volunteer(world.db, world.panel_id, user,
+        made[user.id] = await signed_up(world, world.panel_id, user,
                                                   world.clock.now())  # fmt: skip
     await tick(world)
     world.clock.set(london(2027, 5, 5, 10))

@@ -8,7 +8,7 @@ from html import unescape
 from bot.standin.api import FakeUser
 from bot.store import applications
 from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, World
-from tests.factories import confirmed_volunteer
+from tests.factories import signed_up
 from tests.journey import sign_up
 from tests.scheduler_helpers import london, messages, tick, tick_at
 
@@ -22,8 +22,8 @@ async def test_people_who_left_were_declined_or_erased_receive_nothing(
     world: World, sam: FakeUser, coordinator: FakeUser
 ) -> None:
     for user in (sam, ALEX, RAE):
-        await confirmed_volunteer(world.db, world.panel_id, user, world.clock.now())
-    await confirmed_volunteer(world.db, world.panel_id, DEE, world.clock.now(),
+        await signed_up(world, world.panel_id, user, world.clock.now())
+    await signed_up(world, world.panel_id, DEE, world.clock.now(),
                               status="declined")  # fmt: skip
     await tick(world)
     # Alex leaves and Rae asks to be erased, in the chat.
@@ -48,12 +48,12 @@ async def test_people_who_left_were_declined_or_erased_receive_nothing(
 async def test_cant_make_it_tells_coordinators_and_offers_the_place_to_reserves_in_turn(
     world: World, sam: FakeUser
 ) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
+    await signed_up(world, world.panel_id, sam, world.clock.now())
     reserves = {}
     for user in (RAE, LOU):
         world.clock.set(world.clock.now().replace(minute=world.clock.now().minute + 1))
-        reserves[user.id] = await confirmed_volunteer(
-            world.db, world.panel_id, user, world.clock.now(), status="reserve"
+        reserves[user.id] = await signed_up(
+            world, world.panel_id, user, world.clock.now(), status="reserve"
         )
     await tick(world)
     await tick_at(world, london(2027, 3, 8, 11))
@@ -96,8 +96,8 @@ async def test_cant_make_it_tells_coordinators_and_offers_the_place_to_reserves_
 async def test_attendance_thanks_people_with_what_they_are_owed_and_exports_for_finance(
     world: World, sam: FakeUser, coordinator: FakeUser
 ) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
-    await confirmed_volunteer(world.db, world.panel_id, ALEX, world.clock.now(),
+    await signed_up(world, world.panel_id, sam, world.clock.now())
+    await signed_up(world, world.panel_id, ALEX, world.clock.now(),
                               payment="unpaid")  # fmt: skip
     await tick(world)
     world.clock.set(london(2027, 3, 9, 14))  # after the briefing (11am to 1pm)

@@ -13,7 +13,7 @@ from bot.store import session_changes as changes
 from bot.store.session_changes import SessionState
 from scheduler.plan import reminder_send_at
 from tests.conftest import World
-from tests.factories import add_panel, confirmed_volunteer, panel_yaml, spec_from
+from tests.factories import add_panel, panel_yaml, signed_up, spec_from
 from tests.scheduler_helpers import LONDON, london, messages, tick, tick_at
 
 QUIET = QuietHours(time(21), time(8))
@@ -43,7 +43,7 @@ def test_a_reminder_quiet_hours_would_hold_past_the_start_goes_the_evening_befor
 async def test_reminders_never_go_at_night(world: World, sam: FakeUser) -> None:
     spec = spec_from(panel_yaml("early-2027", EARLY_SESSION), world.settings)
     panel_id = await add_panel(world.db, spec, world.clock.now())
-    await confirmed_volunteer(world.db, panel_id, sam, world.clock.now())
+    await signed_up(world, panel_id, sam, world.clock.now())
     await tick(world)
     await tick_at(world, london(2027, 3, 9, 8))  # the 1-day reminder, at 8am
     await tick_at(world, london(2027, 3, 9, 20, 29))
@@ -78,7 +78,7 @@ async def _change(world: World, key: str, after_start: datetime, now: datetime) 
 async def test_a_change_at_night_waits_for_the_morning_with_its_calendar_file(
     world: World, sam: FakeUser
 ) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
+    await signed_up(world, world.panel_id, sam, world.clock.now())
     await tick(world)  # Sam now has the sessions in a calendar file
     told_now = await _change(world, "training", london(2027, 3, 17, 11), london(2027, 3, 1, 23))
     assert told_now == []
@@ -94,7 +94,7 @@ async def test_a_change_at_night_waits_for_the_morning_with_its_calendar_file(
 
 
 async def test_an_urgent_change_goes_through_quiet_hours(world: World, sam: FakeUser) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
+    await signed_up(world, world.panel_id, sam, world.clock.now())
     await tick(world)
     # 11pm the night before the briefing: it moves from 11am to 1pm tomorrow.
     told_now = await _change(world, "briefing", london(2027, 3, 9, 13), london(2027, 3, 8, 23))
@@ -104,7 +104,7 @@ async def test_an_urgent_change_goes_through_quiet_hours(world: World, sam: Fake
 async def test_thanks_decided_late_at_night_arrive_in_the_morning(
     world: World, sam: FakeUser, coordinator: FakeUser
 ) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
+    await signed_up(world, world.panel_id, sam, world.clock.now())
     await tick(world)
     world.clock.set(london(2027, 5, 4, 22, 30))
     await world.harness.say(coordinator, "/outcome ashbridge-day-2027")

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.standin.api import FakeUser
 from tests.conftest import World
-from tests.factories import add_panel, confirmed_volunteer, panel_yaml, spec_from
+from tests.factories import add_panel, panel_yaml, signed_up, spec_from
 from tests.scheduler_helpers import LONDON, london, messages, tick, tick_at
 
 # Sessions just after the spring (28 March 2027) and autumn (31 October 2027) clock changes,
@@ -43,7 +43,7 @@ async def test_reminders_land_at_the_same_local_time_either_side_of_the_clock_ch
     world: World, sam: FakeUser
 ) -> None:
     panel_id = await dst_panel(world)
-    await confirmed_volunteer(world.db, panel_id, sam, world.clock.now())
+    await signed_up(world, panel_id, sam, world.clock.now())
     await tick(world)  # the calendar file
     expected = [
         ("Spring briefing", london(2027, 3, 23, 10), "on Tuesday 30 March 2027"),  # GMT
@@ -72,7 +72,7 @@ async def test_a_restart_with_pending_reminders_sends_each_exactly_once(
 ) -> None:
     alex = FakeUser(1002, "Alex")
     for user in (sam, alex):
-        await confirmed_volunteer(world.db, world.panel_id, user, world.clock.now())
+        await signed_up(world, world.panel_id, user, world.clock.now())
     await tick(world)
     # The bot was down from before the 7-day reminder for the briefing (Tuesday 9 March,
     # 11am) until the morning before it, then restarts.
@@ -93,7 +93,7 @@ async def test_a_restart_with_pending_reminders_sends_each_exactly_once(
 async def test_a_reminder_after_downtime_says_it_is_late_and_a_passed_session_gets_none(
     world: World, sam: FakeUser
 ) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now(),
+    await signed_up(world, world.panel_id, sam, world.clock.now(),
                               availability={"training": "no", "training-video": "no",
                                             "reading": "no", "interviews": "no",
                                             "scoring-day": "no"})  # fmt: skip
@@ -116,7 +116,7 @@ async def test_a_reminder_after_downtime_says_it_is_late_and_a_passed_session_ge
 async def test_a_moved_session_gets_new_reminders_and_the_old_ones_never_go(
     world: World, sam: FakeUser
 ) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
+    await signed_up(world, world.panel_id, sam, world.clock.now())
     await tick(world)
     await tick_at(world, london(2027, 3, 2, 11))  # 7-day reminder for 9 March
     first = messages(world, sam.id, "A reminder about Welcome and briefing")
@@ -149,7 +149,7 @@ async def test_a_moved_session_gets_new_reminders_and_the_old_ones_never_go(
 async def test_reminders_show_access_and_the_help_the_person_asked_for(
     world: World, sam: FakeUser
 ) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now(),
+    await signed_up(world, world.panel_id, sam, world.clock.now(),
                               needs=["reading_stand", "drinks"])  # fmt: skip
     await tick(world)
     await tick_at(world, london(2027, 3, 8, 11))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.standin.api import FakeUser
 from bot.store import panels
 from tests.conftest import COORDINATOR_ID, World
-from tests.factories import add_panel, confirmed_volunteer, panel_yaml, spec_from
+from tests.factories import add_panel, panel_yaml, signed_up, spec_from
 from tests.scheduler_helpers import london, messages, tick, tick_at
 
 ALEX = FakeUser(1002, "Alex")
@@ -29,14 +29,14 @@ async def rows(world: World, sql: str, *args: object) -> list[tuple[object, ...]
 
 async def setup(world: World, sam: FakeUser) -> None:
     now = world.clock.now()
-    await confirmed_volunteer(world.db, world.panel_id, sam, now, needs=["reading_stand"],
+    await signed_up(world, world.panel_id, sam, now, needs=["reading_stand"],
                               future_panels=True, contact="sam@example.org")  # fmt: skip
-    await confirmed_volunteer(world.db, world.panel_id, ALEX, now, needs=["drinks"])
-    await confirmed_volunteer(world.db, world.panel_id, RAE, now, needs=["bsl"])
+    await signed_up(world, world.panel_id, ALEX, now, needs=["drinks"])
+    await signed_up(world, world.panel_id, RAE, now, needs=["bsl"])
     spec = spec_from(panel_yaml("other-2028", OTHER_SESSIONS, closes="2028-04-01 17:00"),
                      world.settings)  # fmt: skip
     other = await add_panel(world.db, spec, now)
-    await confirmed_volunteer(world.db, other, RAE, now, status="applied")
+    await signed_up(world, other, RAE, now, status="applied")
 
 
 async def close(world: World, when: object) -> None:

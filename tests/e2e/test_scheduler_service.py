@@ -12,14 +12,15 @@ from icalendar import Calendar
 
 from bot.calendar import sessions_ics_document
 from bot.config import Settings
+from bot.delivery import Result
 from bot.replies import Button, Document, Reply
 from bot.sandbox.chat import SandboxChat
 from bot.standin.api import FakeUser
-from bot.store import applications, outbox, panels, volunteers
+from bot.store import applications, ledger, outbox, panels, volunteers
 from bot.telegram.scheduling import telegram_send
-from scheduler.service import SendResult, tick
+from scheduler.service import tick
 from tests.conftest import EXAMPLE_PANEL, World
-from tests.factories import confirmed_volunteer
+from tests.factories import confirmed_volunteer, signed_up
 from tests.scheduler_helpers import london, messages, runner, tick_at
 
 ALEX = FakeUser(1002, "Alex")
@@ -28,15 +29,15 @@ ALEX = FakeUser(1002, "Alex")
 async def test_a_crash_between_sending_and_recording_repeats_that_message_once(
     world: World, sam: FakeUser
 ) -> None:
-    await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
+    await signed_up(world, world.panel_id, sam, world.clock.now())
     real = telegram_send(world.harness.app.bot)
     await asyncio.wait_for(runner(world).started(), timeout=10)
 
-    async def sends_then_dies(chat_id: int, reply: Reply) -> SendResult:
+    async def sends_then_dies(chat_id: int, reply: Reply) -> Result:
         await real(chat_id, reply)
         raise RuntimeError("the process died before recording")
 
-    async def dies_before_sending(chat_id: int, reply: Reply) -> SendResult:
+    async def dies_before_sending(chat_id: int, reply: Reply) -> Result:
         raise RuntimeError("the process died before sending")
 
     await tick(world.ctx, dies_before_sending)
@@ -49,7 +50,7 @@ async def test_a_crash_between_sending_and_recording_repeats_that_message_once(
 
 
 async def test_someone_who_blocked_the_bot_is_not_tried_again(world: World, sam: FakeUser) -> None:
-    made = await confirmed_volunteer(world.db, world.panel_id, sam, world.clock.now())
+    made = await signed_up(world, world.panel_id, sam, world.clock.now())
     world.api.block(sam.id)
     report = await tick_at(world, world.clock.now())
     assert [result for _, result in report.not_sent] == ["blocked"]
@@ -64,7 +65,7 @@ async def test_someone_who_blocked_the_bot_is_not_tried_again(world: World, sam:
 async def test_the_outbox_sends_a_queued_notice_once_and_drops_it_if_the_person_left(
     world: World, sam: FakeUser
 ) -> None:
-    made = {u.id: await confirmed_volunteer(world.db, world.panel_id, u, world.clock.now())
+    made = {u.id: await signed_up(world, world.panel_id, u, world.clock.now())
             for u in (sam, ALEX)}  # fmt: skip
     morning = london(2027, 2, 1, 8)
     note = Reply("A note for you.", ((Button("OK", "r:yes:0:0:0"),),),
@@ -132,3 +133,24 @@ async def test_the_sandbox_clock_shows_what_the_scheduler_sends(
         assert "[file: " in shown
     finally:
         await chat.close()
+
+
+async def test_a_reminder_to_a_chat_not_found_is_recorded_and_the_tick_goes_on(
+    world: World, sam: FakeUser
+) -> None:
+    alex = await signed_up(world, world.panel_id, ALEX, world.clock.now())  # tried first
+    await signed_up(world, world.panel_id, sam, world.clock.now())
+    await tick_at(world, world.clock.now())  # their calendar files
+    world.api.known_chats.discard(ALEX.id)  # Alex deleted their Telegram account
+    report = await tick_at(world, london(2027, 3, 2, 11))  # the 7-day reminder for 9 March
+    assert [(item.chat_id, item.kind, kind) for item, kind in report.not_sent] == [
+        (ALEX.id, "reminder", "not_reachable")
+    ]
+    assert [item.chat_id for item in report.sent if item.kind == "reminder"] == [sam.id]
+    assert messages(world, sam.id, "A reminder about")
+    [(missed, _)] = report.not_sent
+    async with world.db.transaction() as tx:
+        entries = [await ledger.get(tx, key) for key in missed.keys]
+        assert [entry and entry.outcome for entry in entries] == ["not_reachable"]
+        person = await volunteers.get(tx, alex.volunteer_id)
+    assert person is not None and person.unreachable

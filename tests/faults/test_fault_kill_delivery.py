@@ -21,7 +21,7 @@ from bot.config import load_settings
 from bot.context import AppContext
 from bot.sandbox import demo
 from bot.services.coordinator import panel_admin
-from bot.services.delivery.broadcasts import IN_FLIGHT
+from bot.services.delivery.pacer import IN_FLIGHT
 from bot.standin.api import FakeBotApi, FakeUser
 from bot.store import broadcasts, ledger, panels
 from bot.store.db import Database, fetch_all
@@ -127,6 +127,8 @@ async def test_kill_9_during_a_broadcast_reaches_everyone_and_repeats_only_what_
     await db.close()
 
     async with FakeBotApi(rate_limit_per_second=30) as api:
+        # They signed up through the chat, and the coordinator pressed Send.
+        api.wrote_before(COORDINATOR_ID, *people)
         crashes = Crashes(api, database, NEWS, people)
         await crashes.run(
             "SELECT v.telegram_id FROM broadcast_deliveries d JOIN volunteers v "
@@ -157,6 +159,7 @@ async def test_kill_9_during_a_burst_of_reminders_reminds_everyone_and_repeats_a
     people = [user.id for user in users]
 
     async with FakeBotApi() as api:
+        api.wrote_before(*people)  # they signed up through the chat
         crashes = Crashes(api, database, REMINDER, people, quiet_hours="00:00-00:00")
         await crashes.run(
             "SELECT v.telegram_id FROM volunteers v JOIN applications a ON a.volunteer_id = v.id "

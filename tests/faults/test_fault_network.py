@@ -15,12 +15,13 @@ from bot.standin.api import FakeBotApi, FakeUser
 from bot.standin.harness import BotHarness
 from bot.store.db import Database
 from bot.telegram.app import build_application
-from tests.conftest import EXAMPLE_PANEL, TEST_TOKEN, World
+from tests.conftest import COORDINATOR_ID, EXAMPLE_PANEL, TEST_TOKEN, World
 from tests.journey import sign_up
 
 
 async def world_on(api: FakeBotApi, settings: Settings, clock: FakeClock) -> World:
     settings = dataclasses.replace(settings, api_url=api.base_url)
+    api.wrote_before(COORDINATOR_ID)  # as in tests/conftest.py
     db = await Database.open(settings.database)
     imported = await panel_admin.import_file(EXAMPLE_PANEL, AppContext(db, settings, clock))
     harness = BotHarness(api, build_application(AppContext(db, settings, clock), token=TEST_TOKEN))

@@ -12,20 +12,12 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.context import AppContext
+from bot.delivery import Blocked, Delivered, NotReachable, Result, RetryLater
 from bot.replies import Reply
 from bot.sandbox import demo
 from bot.services.coordinator import panel_admin
-from bot.services.delivery.broadcasts import (
-    IN_FLIGHT,
-    PER_SECOND,
-    PROGRESS_EVERY,
-    Blocked,
-    BroadcastRunner,
-    NetworkTrouble,
-    Pacer,
-    RetryLater,
-    Undeliverable,
-)
+from bot.services.delivery.broadcasts import PROGRESS_EVERY, BroadcastRunner
+from bot.services.delivery.pacer import IN_FLIGHT, PER_SECOND, Pacer
 from bot.store import broadcasts
 from bot.store.db import Database
 from tests.conftest import COORDINATOR_ID, EXAMPLE_PANEL, START
@@ -49,33 +41,34 @@ class ScriptedTransport:
         self.calls = 0
         self.started: list[float] = []  # when each request (send or edit) began
 
-    async def send(self, chat_id: int, reply: Reply) -> int:
+    async def send(self, chat_id: int, reply: Reply) -> Result:
         self.started.append(self.time.now)
         self.time.now += 0.01
         self.calls += 1
         if chat_id == COORDINATOR_ID:
             self.reports.append(reply.text)
-            return 1
+            return Delivered(1)
         if self.calls in self.too_fast_at:
             self.too_fast_at.discard(self.calls)
-            raise RetryLater(1.5)
+            return RetryLater(1.5)
         if self.hang_at is not None and len(self.sent) == self.hang_at:
             self.hanging.set()
             await asyncio.Event().wait()
         if chat_id in self.blocked:
-            raise Blocked()
+            return Blocked()
         if chat_id in self.broken:
-            raise Undeliverable("chat not found")
+            return NotReachable("Chat not found")
         if self.flaky.get(chat_id, 0) > 0:
             self.flaky[chat_id] -= 1
-            raise NetworkTrouble("TimedOut")
+            return RetryLater(None, "TimedOut")
         self.sent.append(chat_id)
-        return len(self.sent)
+        return Delivered(len(self.sent))
 
-    async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None:
+    async def edit(self, chat_id: int, message_id: int, reply: Reply) -> Result:
         self.started.append(self.time.now)
         self.time.now += 0.01
         self.edits.append(reply.text)
+        return Delivered(message_id)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ BOB = FakeUser(1002, "Bob")
 @pytest.fixture
 async def api() -> AsyncIterator[FakeBotApi]:
     async with FakeBotApi() as fake:
+        fake.wrote_before(ANN.id, BOB.id)  # the bot may write to them
         yield fake
 
 
@@ -250,6 +251,7 @@ async def test_rate_limit_with_fake_clock(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as timedelta, no warning
     now = [1000.0]
     api = FakeBotApi(rate_limit_per_second=3, clock=lambda: now[0])
+    api.wrote_before(ANN.id, BOB.id)
     async with api, build_echo_application(api.base_url) as app:
         await app.bot.send_message(ANN.id, "1")
         await app.bot.send_chat_action(ANN.id, "typing")  # anything with chat_id counts
@@ -269,6 +271,7 @@ async def test_rate_limit_with_fake_clock(monkeypatch: pytest.MonkeyPatch) -> No
 
 async def test_failure_injection_is_seeded_and_not_delivered() -> None:
     api = FakeBotApi(failure_rate=1.0, seed=7)
+    api.wrote_before(ANN.id)
     async with api, build_echo_application(api.base_url) as app:
         for _ in range(6):
             with pytest.raises(NetworkError):
@@ -277,6 +280,29 @@ async def test_failure_injection_is_seeded_and_not_delivered() -> None:
     assert api.sent == [] and not api.deliveries_per_chat
     assert api.bad_gateways_sent > 0 and api.connections_dropped > 0
     assert api.injected_failures == 6
+
+
+async def test_a_private_chat_that_never_wrote_is_not_found(
+    bot: BotHarness, api: FakeBotApi
+) -> None:
+    stranger = FakeUser(4242, "Stranger")
+    tg = bot.app.bot
+    sent = await tg.send_message(ANN.id, "to copy")
+    attempts = [
+        lambda: tg.send_message(stranger.id, "hello"),
+        lambda: tg.send_document(stranger.id, b"x", filename="x.txt"),
+        lambda: tg.edit_message_text("new", stranger.id, 1),
+        lambda: tg.copy_message(stranger.id, ANN.id, sent.message_id),
+        lambda: tg.set_my_commands([BotCommand("a", "A")], scope=BotCommandScopeChat(stranger.id)),
+    ]
+    for attempt in attempts:
+        with pytest.raises(BadRequest, match=r"(?i)^chat not found$"):
+            await attempt()
+    assert api.messages_to(stranger.id) == [] and api.commands_for(stranger.id) == []
+    await bot.say(stranger, "hi")  # once they write, the bot may write back
+    copied = await tg.copy_message(stranger.id, ANN.id, sent.message_id)
+    assert [m.text for m in api.messages_to(stranger.id)] == ["hi", "to copy"]
+    assert api.last_message_to(stranger.id).message_id == copied.message_id  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------- commands and documents

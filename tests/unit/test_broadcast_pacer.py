@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.services.delivery.broadcasts import IN_FLIGHT, LIMIT, PER_SECOND, Pacer
+from bot.services.delivery.pacer import IN_FLIGHT, LIMIT, PER_SECOND, Pacer
 
 STEP = 1 / PER_SECOND
 

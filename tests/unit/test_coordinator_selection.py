@@ -13,7 +13,7 @@ from bot.csvfile import safe_cell, to_csv
 from bot.rules.selection import Candidate, propose, reserve_target, rules_out_most_bids
 from bot.services.coordinator.reports import member_letters
 from bot.services.coordinator.session_changes import parse_times
-from bot.services.delivery.broadcasts import Pacer
+from bot.services.delivery.pacer import Pacer
 
 LONDON = ZoneInfo("Europe/London")
 
