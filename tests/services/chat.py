@@ -33,7 +33,7 @@ def find_button(outcome: Outcome, label: str) -> Button:
 
 
 def labels(outcome: Outcome) -> list[str]:
-    return [_words(b.label) for reply in outcome.replies for row in reply.buttons for b in row]
+    return [b.label for reply in outcome.replies for row in reply.buttons for b in row]
 
 
 def text(outcome: Outcome) -> str:
@@ -164,3 +164,12 @@ async def sign_up(
     await chat.press("Yes, I'd like to")
     await chat.press("Yes, please pay me")
     return await chat.press("Send")
+
+
+async def decide(coordinator: CoordinatorChat, code: str, name: str, decision: str) -> Outcome:
+    """From /roster, open a person's page and press a decision ("Give a place", ...)."""
+    await coordinator.command("roster", code)
+    await coordinator.press(name)
+    outcome = await coordinator.press(decision)
+    assert outcome is not None, "not a coordinator"
+    return outcome
