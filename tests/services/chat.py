@@ -12,13 +12,13 @@ from bot.services.coordinator import CoordinatorService
 from bot.services.volunteer.service import VolunteerService
 from scheduler.service import SendResult
 
-TICKS = ("✅ ", "▫️ ")
+MARKS = ("✅ ", "▫️ ", "🔸 ")
 
 
 def _words(label: str) -> str:
-    """A checklist button's words without its ticked or unticked box."""
-    for tick in TICKS:
-        label = label.removeprefix(tick)
+    """A button's words without its leading mark (a checklist's box, a decision's emoji)."""
+    for mark in MARKS:
+        label = label.removeprefix(mark)
     return label
 
 
