@@ -117,8 +117,10 @@ class Telegram:
 
     delivered: list[Delivered] = field(default_factory=list)
     answers: dict[int, SendResult] = field(default_factory=dict)
+    tried: list[int] = field(default_factory=list)
 
     async def send(self, chat_id: int, reply: Reply) -> SendResult:
+        self.tried.append(chat_id)
         answer = self.answers.get(chat_id, "sent")
         if answer == "sent":
             self.delivered.append(Delivered(chat_id, reply))
