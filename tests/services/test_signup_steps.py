@@ -202,3 +202,15 @@ async def test_delete_erases_the_person_and_everything_they_told_us(
     assert mine.replies[0].document is None and "Sam" not in text(mine)
     again = await sam.start(EXAMPLE_CODE)
     assert labels(again)[0] == "Yes, that's OK"
+
+
+async def test_words_that_match_no_button_keep_the_question_and_save_nothing(
+    app: AppContext, sam: VolunteerChat
+) -> None:
+    await to_name_question(sam)
+    await sam.type("Sam")
+    again = await sam.type("banana")
+    assert "Please tap one of the buttons, or type its words" in again.replies[0].text
+    assert labels(again) == ["I use services", "I am a carer", "Both"]
+    assert await one(app.db, "SELECT role FROM volunteers") is None
+    assert await one(app.db, "SELECT step FROM journeys") == "role"
