@@ -14,7 +14,13 @@ from bot.context import AppContext
 from bot.services.coordinator import panel_admin
 from bot.standin.api import FakeBotApi, FakeUser
 from bot.store.db import Database
-from tests.faults.helpers import BotProcess, Volunteer, ask_again_if_forgotten, far_future_panel, run_until
+from tests.faults.helpers import (
+    BotProcess,
+    Volunteer,
+    ask_again_if_forgotten,
+    far_future_panel,
+    run_until,
+)
 
 ROUNDS = 20
 VOLUNTEERS = 8

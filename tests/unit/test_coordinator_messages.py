@@ -13,7 +13,13 @@ from bot import views
 from bot.services.coordinator.session_changes import state_view
 from bot.store.session_changes import SessionState
 from messages import render, template_names
-from tests.unit.test_plain_english import FLESCH_MIN, TELEGRAM_TEXT_MAX, WORDS_PER_SENTENCE_MAX, example_panel, plain
+from tests.unit.test_plain_english import (
+    FLESCH_MIN,
+    TELEGRAM_TEXT_MAX,
+    WORDS_PER_SENTENCE_MAX,
+    example_panel,
+    plain,
+)
 
 TEMPLATES = template_names("volunteer_news/")
 

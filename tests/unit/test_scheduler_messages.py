@@ -9,7 +9,13 @@ import textstat  # type: ignore[import-untyped]
 
 from bot import views
 from messages import render
-from tests.unit.test_plain_english import FLESCH_MIN, TELEGRAM_TEXT_MAX, WORDS_PER_SENTENCE_MAX, example_panel, plain
+from tests.unit.test_plain_english import (
+    FLESCH_MIN,
+    TELEGRAM_TEXT_MAX,
+    WORDS_PER_SENTENCE_MAX,
+    example_panel,
+    plain,
+)
 
 VOLUNTEER_FACING = (
     "reminder", "calendar", "calendar_update", "place_offer", "scoring_thanks", "award_news",
