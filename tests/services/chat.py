@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot import callbacks, delivery
+from bot.callbacks import CoordinatorPress
 from bot.context import Person
 from bot.replies import Button, Outcome, Reply
 from bot.services.coordinator import CoordinatorService
-from bot.services.volunteer.service import VolunteerService
-from scheduler.service import SendResult
+from bot.services.volunteer.service import VolunteerPress, VolunteerService
 
 MARKS = ("✅ ", "▫️ ", "🔸 ")
 
@@ -65,8 +66,12 @@ class VolunteerChat:
         return self._keep(await self.service.text(self.person, typed))
 
     async def press(self, label: str) -> Outcome:
-        data = find_button(self.last, label).data
-        return self._keep(await self.service.button(self.person, data))
+        """As the chat would: a button whose data does not parse as the volunteer's own kind
+        gets the old-button answer."""
+        pressed = callbacks.parse(find_button(self.last, label).data)
+        if isinstance(pressed, VolunteerPress):
+            return self._keep(await self.service.button(self.person, pressed))
+        return self._keep(await self.service.old_button(self.person))
 
     async def cancel(self) -> Outcome:
         return self._keep(await self.service.cancel(self.person))
@@ -96,16 +101,19 @@ class CoordinatorChat:
         return self._keep(await self.service.command(self.person, name, args))
 
     async def press(self, label: str) -> Outcome | None:
-        data = find_button(self.last, label).data
-        return self._keep(await self.service.button(self.person, data, message_id=1))
+        return await self.press_data(find_button(self.last, label).data)
 
     async def press_data(self, data: str) -> Outcome | None:
-        """Press a button someone else was shown (its data, as they would send it)."""
-        return self._keep(await self.service.button(self.person, data, message_id=1))
+        """Press a button someone else was shown (its data, as they would send it). Data that
+        is not a coordinator's kind of button is refused as the chat would refuse it."""
+        pressed = callbacks.parse(data)
+        if not isinstance(pressed, CoordinatorPress):
+            return None
+        return self._keep(await self.service.button(self.person, pressed, message_id=1))
 
 
 @dataclass(frozen=True)
-class Delivered:
+class Sent:
     chat_id: int
     reply: Reply
 
@@ -113,17 +121,18 @@ class Delivered:
 @dataclass
 class Telegram:
     """The scheduler's boundary: records each message handed to it and answers as Telegram
-    would have (`answer`, "sent" unless told otherwise for a chat)."""
+    would have (`answers`: delivered unless told otherwise for a chat)."""
 
-    delivered: list[Delivered] = field(default_factory=list)
-    answers: dict[int, SendResult] = field(default_factory=dict)
+    delivered: list[Sent] = field(default_factory=list)
+    answers: dict[int, delivery.Result] = field(default_factory=dict)
     tried: list[int] = field(default_factory=list)
 
-    async def send(self, chat_id: int, reply: Reply) -> SendResult:
+    async def send(self, chat_id: int, reply: Reply) -> delivery.Result:
         self.tried.append(chat_id)
-        answer = self.answers.get(chat_id, "sent")
-        if answer == "sent":
-            self.delivered.append(Delivered(chat_id, reply))
+        answer = self.answers.get(chat_id)
+        if answer is None:
+            self.delivered.append(Sent(chat_id, reply))
+            return delivery.Delivered(message_id=len(self.delivered))
         return answer
 
     def to(self, chat_id: int, containing: str = "") -> list[str]:

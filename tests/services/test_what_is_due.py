@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import delivery
 from bot.clock import FakeClock
 from bot.context import AppContext
 from bot.store.db import Database
@@ -174,7 +175,7 @@ async def test_someone_who_blocked_the_bot_is_not_tried_again(
 ) -> None:
     sam = await confirmed(app, priya, 1001, "Sam")
     alex = await confirmed(app, priya, 1002, "Alex")
-    telegram = Telegram(answers={alex.person.chat_id: "blocked"})
+    telegram = Telegram(answers={alex.person.chat_id: delivery.Blocked()})
     await tick(app, telegram.send)
     assert telegram.tried.count(alex.person.chat_id) == 1
     assert await one(app.db, "SELECT unreachable FROM volunteers WHERE name = 'Alex'") == 1
