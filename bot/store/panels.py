@@ -75,6 +75,17 @@ async def get(tx: aiosqlite.Connection, panel_id: int, default_tz: ZoneInfo) -> 
     return None if row is None else _panel(row, default_tz)
 
 
+async def with_session(
+    tx: aiosqlite.Connection, session_id: int, default_tz: ZoneInfo
+) -> tuple[Panel, Session] | None:
+    """A session and the panel it belongs to, in two trips (no joins to unpack by hand)."""
+    row = await fetch_one(tx, "SELECT * FROM sessions WHERE id = ?", (session_id,))
+    if row is None:
+        return None
+    panel = await get(tx, row["panel_id"], default_tz)
+    return None if panel is None else (panel, _session(row))
+
+
 async def list_all(tx: aiosqlite.Connection, default_tz: ZoneInfo) -> list[Panel]:
     return [
         _panel(row, default_tz)

@@ -20,7 +20,6 @@ from bot.model import Application, Panel, Session
 from bot.replies import Button, Document, Outcome, Reply, rows
 from bot.services.coordinator import not_allowed
 from bot.store import applications, attendance, panels, volunteers
-from bot.store.db import fetch_one
 from bot.store.rights import is_coordinator
 from messages import label, render
 from messages.render import money, short_day
@@ -107,12 +106,10 @@ class AttendanceService:
     async def _session(
         self, tx: aiosqlite.Connection, session_id: int
     ) -> tuple[Panel, Session] | None:
-        row = await fetch_one(tx, "SELECT panel_id FROM sessions WHERE id = ?", (session_id,))
-        if row is None:
+        found = await panels.with_session(tx, session_id, self.app.settings.timezone)
+        if found is None:
             return None
-        panel = await panels.get(tx, row["panel_id"], self.app.settings.timezone)
-        assert panel is not None
-        session = next(s for s in await panels.sessions(tx, panel.id) if s.id == session_id)
+        panel, session = found
         if session.cancelled or session.starts_at > self.app.clock.now():
             return None
         return panel, session

@@ -18,7 +18,6 @@ from bot.config import Settings
 from bot.replies import Notice, Reply
 from bot.rules.timing import is_urgent_change, ledger_key, next_allowed_send
 from bot.store import ledger, outbox, panels, session_versions
-from bot.store.db import fetch_one
 from messages import render
 
 
@@ -38,11 +37,10 @@ async def deliver_change(
     people already have.
     """
     await session_versions.sync(tx, now)
-    row = await fetch_one(tx, "SELECT panel_id FROM sessions WHERE id = ?", (session_id,))
-    panel = None if row is None else await panels.get(tx, row["panel_id"], settings.timezone)
-    if panel is None:
+    found = await panels.with_session(tx, session_id, settings.timezone)
+    if found is None:
         return [notice for _, notice in told]
-    session = next(s for s in await panels.sessions(tx, panel.id) if s.id == session_id)
+    panel, session = found
     document = session_ics_document(session, panel, now)
     caption = render(
         "scheduler/calendar_update",
