@@ -7,12 +7,15 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from bot.text import without_hidden
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: anything that could start a formula is quoted."""
-    text = "" if value is None else str(value)
+    """A cell a spreadsheet shows as text: anything that could start a formula is quoted, and
+    nothing hidden (direction overrides, zero-width spaces) can disguise what it says."""
+    text = "" if value is None else without_hidden(str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -7,6 +7,7 @@ import contextlib
 import difflib
 import os
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -22,14 +23,50 @@ from bot.panelfile.fields import _ZONE, _zone
 from bot.panelfile.problems import _RULES, PanelFileError, Problem, _Loc
 from bot.panelfile.schema import PanelSpec, _duplicate_id_problems
 
+# A panel file is a few KB; these keep a mistaken or hostile file from costing more than a
+# moment (a 543-byte alias bomb grew to 2.4 GB; 20,000 brackets overflowed the stack).
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 20
+
+
+class _TooCostly(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves plain scalars as text, except empty/null.
+    """SafeLoader that leaves plain scalars as text, except empty/null, and refuses aliases
+    and deep nesting before building anything from them.
 
     Pydantic turns text into numbers and true/false where the schema wants them, so text
     fields keep exactly what was written ('0123' stays '0123', 'no' stays 'no') and times
     such as 2027-03-04 10:00 reach our own parser.
     """
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            raise _TooCostly(
+                line,
+                "a YAML alias (*name) is not allowed in a panel file: "
+                "write the value out in full instead",
+            )
+        if self._depth >= MAX_DEPTH:
+            raise _TooCostly(
+                line,
+                f"the file is nested too deeply (more than {MAX_DEPTH} levels): "
+                "a panel file needs only a few; check the brackets and indenting",
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -94,6 +131,59 @@ def _duplicate_keys(root: Node) -> Iterator[Problem]:
                 yield from walk(item, (*loc, index))
 
     yield from walk(root, ())
+
+
+def _odd_character(text: str) -> str | None:
+    """The first character that cannot be saved, or that hides or reorders text."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cs" or (category == "Cc" and char not in "\t\n\r"):
+            return char
+        # Zero-width, direction overrides, byte order marks; the joiner inside emoji is kept.
+        if category == "Cf" and char != "\u200d":
+            return char
+    return None
+
+
+def _odd_problem(line: int, path: str, char: str) -> Problem:
+    if unicodedata.category(char) == "Cs":
+        message = (
+            f"has a broken character (\\u{ord(char):04x}) that cannot be saved: "
+            "type this text again"
+        )
+    else:
+        message = (
+            f"has an invisible or control character (U+{ord(char):04X}) that could hide "
+            "or reorder the text people see: delete it"
+        )
+    return Problem(line, path, message)
+
+
+def _odd_strings(root: Node) -> Iterator[Problem]:
+    def walk(node: Node, loc: _Loc) -> Iterator[Problem]:
+        if isinstance(node, ScalarNode):
+            odd = _odd_character(node.value)
+            if odd is not None:
+                yield _odd_problem(node.start_mark.line + 1, _format_path(loc), odd)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                odd = _odd_character(key.value) if isinstance(key, ScalarNode) else None
+                if odd is not None:
+                    # The field's name itself is odd: name only where it sits.
+                    yield _odd_problem(key.start_mark.line + 1, _format_path(loc), odd)
+                    continue
+                yield from walk(value, (*loc, key.value))
+        elif isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                yield from walk(item, (*loc, index))
+
+    yield from walk(root, ())
+
+
+def _reader_problem(text: str, error: yaml.reader.ReaderError) -> Problem:
+    line = text.count("\n", 0, error.position) + 1
+    char = chr(error.character) if isinstance(error.character, int) else "\x00"
+    return _odd_problem(line, "", char)
 
 
 def _format_path(loc: Sequence[Any]) -> str:
@@ -245,6 +335,15 @@ def _compose(text: str) -> tuple[Node | None, Any]:
     return node, data
 
 
+def _too_big() -> Problem:
+    return Problem(
+        None,
+        "",
+        f"the file is too big (over {MAX_BYTES // 1024} KB; a panel file is usually under "
+        "10 KB): check it is the right file",
+    )
+
+
 def parse_panel_text(
     text: str, *, default_timezone: str, source_name: str = "panel.yaml"
 ) -> PanelSpec:
@@ -262,8 +361,14 @@ def parse_panel_text(
         raise fail(Problem(
             None, "", "the file is empty: start from the example (panelbot panel example)"
         ))
+    if len(text) > MAX_BYTES:
+        raise fail(_too_big())
     try:
         root, data = _compose(text)
+    except _TooCostly as refused:
+        raise fail(Problem(refused.line, "", refused.message)) from None
+    except yaml.reader.ReaderError as error:
+        raise fail(_reader_problem(text, error)) from None
     except yaml.YAMLError as error:
         raise fail(_yaml_problem(error)) from None
     if root is None:
@@ -279,6 +384,10 @@ def parse_panel_text(
             )
         )
 
+    odd = list(_odd_strings(root))
+    if odd:
+        # Alone: the schema's messages would quote these characters back.
+        raise fail(*odd)
     problems = list(_duplicate_keys(root))
     zone = default_zone
     raw_zone = data.get("timezone")
@@ -307,12 +416,15 @@ def load_panel_file(path: str | os.PathLike[str], *, default_timezone: str) -> P
     """Read a panel file from disk; see `parse_panel_text`."""
     source_name = os.fspath(path)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise PanelFileError(source_name, [Problem(None, "", "there is no such file")]) from None
     except OSError as error:
         message = f"the file could not be read ({error.strerror or error})"
         raise PanelFileError(source_name, [Problem(None, "", message)]) from None
+    if len(raw) > MAX_BYTES:
+        raise PanelFileError(source_name, [_too_big()])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

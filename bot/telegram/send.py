@@ -1,6 +1,6 @@
 """The one place a Reply becomes Telegram calls, and Telegram's answers become
-bot/delivery.py's vocabulary: text split at line breaks, documents, edits, inline keyboards,
-no link previews. Nothing here raises for what Telegram answers.
+bot/delivery.py's vocabulary: long text split where Telegram accepts it, documents, edits,
+inline keyboards, no link previews. Nothing here raises for what Telegram answers.
 
 `send` and `edit` try once unless asked to retry (chat replies do; broadcasts and the
 scheduler pace and count their own). `deliver` answers the person who acted and tells
@@ -37,6 +37,7 @@ from telegram.error import (
 from bot.delivery import Blocked, Delivered, NotReachable, Refused, Result, RetryLater
 from bot.replies import Keyboard, Outcome, Reply
 from bot.telegram.retry import with_retries
+from bot.telegram.splitting import split_html
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -107,24 +108,8 @@ def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at line breaks. Templates never open a tag across lines, so each part is valid."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts
+    """Parts Telegram accepts: never cut inside a tag or an entity (bot/telegram/splitting.py)."""
+    return split_html(text, limit)
 
 
 async def edit(

@@ -353,7 +353,10 @@ async def text_conflicts(c: StepCtx, typed: str) -> StepResult:
     if len(note) > text_rules.NOTE_MAX:
         return Again([say("volunteer/too_long", limit=text_rules.NOTE_MAX, what="note")])
     earlier = c.journey.data.get("note")
-    c.journey.data["note"] = f"{earlier}\n{note}" if earlier else note
+    combined = f"{earlier}\n{note}" if earlier else note
+    if len(combined) > text_rules.NOTE_MAX:
+        return Again([say("volunteer/conflict_note_full")])
+    c.journey.data["note"] = combined
     return Again([say("volunteer/conflict_noted")])
 
 
