@@ -148,6 +148,7 @@ def parse(data: object) -> CallbackData | None:
 StepName = Literal[
     "info", "name", "role", "contact", "needs_consent", "needs", "needs_note", "availability",
     "days", "conflicts", "interviews", "payment", "summary", "question", "leave",
+    "pass_on",
 ]
 
 

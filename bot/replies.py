@@ -32,11 +32,22 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class MessageCopy:
+    """A message a person sent (a voice note, a photo, a file), to pass on exactly as it is:
+    the bot never downloads, transcribes or keeps it."""
+
+    from_chat_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
 class Notice:
-    """A message to someone other than the person who acted, such as a coordinator."""
+    """A message to someone other than the person who acted, such as a coordinator.
+    `copy` comes right after it, when the person's own message is passed on."""
 
     chat_id: int
     reply: Reply
+    copy: MessageCopy | None = None
 
 
 @dataclass

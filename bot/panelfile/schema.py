@@ -144,6 +144,7 @@ class Contact(_Model):
     name: ShortText
     phone: Phone | None = None
     email: Email | None = None
+    hours: ShortText | None = None  # when they answer, like "Monday to Friday, 9am to 5pm"
 
     @model_validator(mode="after")
     def _check_reachable(self) -> Self:
@@ -162,6 +163,22 @@ class AdviceContact(Contact):
         if self.phone is None and self.email is None and self.website is None:
             _raise_problems([((), "needs a phone number, an email address or a website")])
         return self
+
+
+class CrisisLine(_Model):
+    """Where to turn at once when someone is struggling: the team is not a crisis service."""
+
+    name: ShortText
+    number: ShortText  # not a Phone: "999" and "111, then option 2" are what people dial
+    when: ShortText | None = None
+
+
+# The UK's lines, for a panel file that names none and for people with no panel yet.
+UK_CRISIS_LINES: tuple[CrisisLine, ...] = (
+    CrisisLine(name="Samaritans", number="116 123", when="any time, day or night"),
+    CrisisLine(name="NHS 111", number="111, then option 2", when="for mental health, any time"),
+    CrisisLine(name="Emergency services", number="999", when="if you or someone else is in danger"),
+)
 
 
 class Payment(_Model):
@@ -228,6 +245,7 @@ class PanelSpec(_Model):
     closes: ClosingTime
     bidders: tuple[ShortText, ...]
     contact: Contact
+    crisis_lines: tuple[CrisisLine, ...] = UK_CRISIS_LINES
     reminders: str | None = None
     retention_months: int | None = Field(default=None, ge=1, le=12)
     feedback_delay_days: int = Field(default=0, ge=0, le=365)

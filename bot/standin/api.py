@@ -54,6 +54,10 @@ BLOCKABLE_METHODS = SEND_METHODS | {
     "editmessagereplymarkup",
 }
 
+#: What copyMessage takes from a person's chat (service messages and the like it refuses).
+COPYABLE = ("text", "photo", "voice", "audio", "document", "video", "video_note", "sticker",
+            "animation", "location", "contact")  # fmt: skip
+
 Handler = Callable[[JSON], Awaitable[Any]]
 
 
@@ -361,12 +365,13 @@ class FakeBotApi(UpdateInjector):
         return self._compose(params, "caption", (name, content))
 
     async def _m_copyMessage(self, params: JSON) -> JSON:
-        """A copy of one of the bot's messages (the stand-in keeps no user message content)."""
+        """A copy of a message: one the bot sent, or one a person sent it."""
         chat_id = self._chat_id(params)
         self._check_blocked("sendmessage", chat_id)
-        source = self.bot_messages.get(
-            (int(params.get("from_chat_id", 0)), int(params.get("message_id", 0)))
-        )
+        key = (int(params.get("from_chat_id", 0)), int(params.get("message_id", 0)))
+        source = self.bot_messages.get(key)
+        if source is None and key in self.user_messages:
+            return self._copy_user_message(chat_id, key, params)
         if source is None or source.deleted:
             raise bad_request("message to copy not found")
         markup = params.get("reply_markup", source.reply_markup)
@@ -374,6 +379,26 @@ class FakeBotApi(UpdateInjector):
             chat_id=chat_id, message_id=self.next_message_id(chat_id), text=source.text,
             parse_mode=source.parse_mode, raw_text=source.raw_text, entities=source.entities,
             buttons=parse_buttons(markup), reply_markup=markup, document=source.document,
+        )  # fmt: skip
+        self.sent.append(copy)
+        self.bot_messages[(chat_id, copy.message_id)] = copy
+        self.events.append(("sent", copy))
+        self.deliveries_per_chat[chat_id] += 1
+        return {"message_id": copy.message_id}
+
+    def _copy_user_message(self, chat_id: int, key: tuple[int, int], params: JSON) -> JSON:
+        content = self.user_messages[key]
+        if not any(kind in content for kind in COPYABLE):
+            raise bad_request("the message can't be copied")
+        document = None
+        if "document" in content:
+            document = self.files[content["document"]["file_id"]]
+        markup = params.get("reply_markup")
+        copy = BotMessage(
+            chat_id=chat_id, message_id=self.next_message_id(chat_id),
+            text=str(content.get("text", content.get("caption", ""))),
+            buttons=parse_buttons(markup), reply_markup=markup, document=document,
+            copied_from=key,
         )  # fmt: skip
         self.sent.append(copy)
         self.bot_messages[(chat_id, copy.message_id)] = copy

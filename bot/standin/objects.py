@@ -154,6 +154,7 @@ class BotMessage:
     deleted: bool = False
     date: int = field(default_factory=lambda: int(time.time()))
     edit_date: int | None = None
+    copied_from: tuple[int, int] | None = None  # (chat_id, message_id) a person sent
 
     @property
     def button_texts(self) -> list[str]:

@@ -30,6 +30,8 @@ class UpdateInjector:
         self.confirmed_update_id = 0  # highest update_id confirmed by a getUpdates offset
         self.bot_messages: dict[tuple[int, int], BotMessage] = {}
         self.user_message_ids: set[tuple[int, int]] = set()
+        # What people sent, so copyMessage can pass it on: (chat_id, message_id) -> content
+        self.user_messages: dict[tuple[int, int], JSON] = {}
         self.open_callback_queries: set[str] = set()
         self.callback_query_ids: dict[int, str] = {}  # update_id -> callback query id
         self._last_message_id: dict[int, int] = {}
@@ -70,6 +72,7 @@ class UpdateInjector:
         self.users[user.id] = user
         message_id = self.next_message_id(user.id)
         self.user_message_ids.add((user.id, message_id))
+        self.user_messages[(user.id, message_id)] = content
         return {"message_id": message_id, "from": user.to_user(), "chat": user.to_chat(),
                 "date": int(time.time()), **content}  # fmt: skip
 

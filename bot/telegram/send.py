@@ -22,6 +22,7 @@ from telegram import (
     InputFile,
     LinkPreviewOptions,
     Message,
+    MessageId,
 )
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import (
@@ -35,7 +36,7 @@ from telegram.error import (
 )
 
 from bot.delivery import Blocked, Delivered, NotReachable, Refused, Result, RetryLater
-from bot.replies import Keyboard, Outcome, Reply
+from bot.replies import Keyboard, MessageCopy, Outcome, Reply
 from bot.telegram.retry import with_retries
 from bot.telegram.splitting import split_html
 
@@ -53,7 +54,7 @@ _NOT_REACHABLE = (
 )
 _NOT_MODIFIED = "message is not modified"
 
-Call = Callable[[], Awaitable[Message | bool]]
+Call = Callable[[], Awaitable[Message | MessageId | bool]]
 
 
 def result_of(error: TelegramError) -> Result:
@@ -90,7 +91,7 @@ async def attempt(call: Call, *, message_id: int = 0) -> Result:
         sent = await call()
     except TelegramError as error:
         return result_of(error)
-    return Delivered(sent.message_id if isinstance(sent, Message) else message_id)
+    return Delivered(sent.message_id if isinstance(sent, Message | MessageId) else message_id)
 
 
 async def _run(call: Call, *, retry: bool, message_id: int = 0) -> Result:
@@ -180,6 +181,14 @@ def _text(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
     )  # fmt: skip
 
 
+async def copy(bot: Bot, chat_id: int, original: MessageCopy, *, retry: bool = False) -> Result:
+    """Pass a person's own message on as it is (copyMessage: no download, no transcript)."""
+    return await _run(
+        lambda: bot.copy_message(chat_id, original.from_chat_id, original.message_id),
+        retry=retry,
+    )
+
+
 def log_failure(what: str, chat_id: int, result: Result) -> None:
     """One line for a send that did not go: ids and Telegram's words, never the message."""
     if isinstance(result, Delivered):
@@ -213,6 +222,9 @@ async def deliver(
     for notice in outcome.notices:
         result = await send(bot, notice.chat_id, notice.reply, retry=True)
         log_failure("a notice", notice.chat_id, result)
+        if notice.copy is not None and isinstance(result, Delivered):
+            copied = await copy(bot, notice.chat_id, notice.copy, retry=True)
+            log_failure("a passed-on message", notice.chat_id, copied)
 
 
 class BotTransport:

@@ -97,7 +97,8 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
                 ),
                 "other",
             )
-        await answer(update, context, lambda person: service.not_text(person, kind))
+        message_id = message.message_id if message is not None else None
+        await answer(update, context, lambda person: service.not_text(person, kind, message_id))
 
     async def edited(update: Update, context: Context) -> None:
         await answer(update, context, service.edited)

@@ -23,7 +23,12 @@ async def saved_name(world: World) -> object:
 async def test_free_text_where_a_button_is_expected(world: World, sam: FakeUser) -> None:
     await at_role_step(world, sam)
     reply = await world.harness.say(sam, "what do you mean?")
+    assert "Shall I pass this to the panel team?" in reply.text
+    back = await world.harness.press_button(sam, "No, thank you")
+    assert "Which of these fits you best?" in back.last.text
+    reply = await world.harness.say(sam, "hmm")
     assert "Please tap one of the buttons" in reply.text
+    assert "Priya Shah" in reply.text
     assert "Which of these fits you best?" in reply.last.text
     typed = await world.harness.say(sam, "carer")
     assert "Is there another way we can reach you?" in typed.text
@@ -31,13 +36,17 @@ async def test_free_text_where_a_button_is_expected(world: World, sam: FakeUser)
 
 async def test_stickers_photos_voice_and_files_mid_journey(world: World, sam: FakeUser) -> None:
     await at_role_step(world, sam)
-    for send in (world.harness.sticker, world.harness.photo, world.harness.voice,
-                 world.harness.location):
+    for send in (world.harness.sticker, world.harness.location):
         reply = await send(sam)
         assert "I can only read typed messages" in reply.text
         assert "Which of these fits you best?" in reply.last.text
+    for send in (world.harness.photo, world.harness.voice):
+        reply = await send(sam)
+        assert "Shall I pass this to the panel team?" in reply.text
+        back = await world.harness.press_button(sam, "No, thank you")
+        assert "Which of these fits you best?" in back.last.text
     reply = await world.harness.document(sam, "cv.pdf", b"%PDF-1.4")
-    assert "I can only read typed messages" in reply.text
+    assert "Thank you for your file" in reply.text
     assert await saved_name(world) == "Sam"
 
 

@@ -59,7 +59,8 @@ def sample_context() -> dict[str, Any]:
         "needs_note": "Later start", "availability": [{"session": session_views[0],
                                                         "answer": "Yes"}],
         "has_window": True, "days": ["Monday"], "conflicts": [], "conflicts_note": None,
-        "has_interviews": True, "contact": None,
+        "has_interviews": True, "contact": None, "choices": ["Yes", "No"],
+        "team": {"contact": panel.spec.contact, "crisis_lines": panel.spec.crisis_lines},
     }
 
 

@@ -15,10 +15,11 @@ import aiosqlite
 from bot import views
 from bot.callbacks import StepButton
 from bot.context import AppContext, Person
-from bot.replies import Button, Outcome, Reply, rows
+from bot.replies import Button, MessageCopy, Outcome, Reply, rows
 from bot.rules import panels as rules
-from bot.services.volunteer import info, notify
+from bot.services.volunteer import info, notify, team
 from bot.services.volunteer.steps import STEPS, Edit, Next, StepCtx, StepResult, button, say
+from bot.services.volunteer.typed_buttons import match_button
 from bot.store import applications, journeys, panels, questions, volunteers
 from bot.text import QUESTION_MAX, clean
 from messages import label, render
@@ -47,7 +48,10 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "question": ("question",),
 }
 # Steps that live here rather than in steps.py, because they steer the flow itself.
-OWN_STEPS = frozenset({"info", "summary", "question", "leave"})
+OWN_STEPS = frozenset({"info", "summary", "question", "leave", "pass_on"})
+# Steps whose typed answer is a note in the person's own words: kept even when its words
+# also call for care.
+NOTE_STEPS = frozenset({"needs_note", "conflicts"})
 
 
 async def load(app: AppContext, tx: aiosqlite.Connection, person: Person) -> StepCtx | None:
@@ -94,6 +98,12 @@ async def prompt(c: StepCtx) -> Reply:
     if step == "question":
         return Reply(
             render("volunteer/ask_question"), rows(button("question", "back", "question.back"))
+        )
+    if step == "pass_on":
+        kind = c.journey.data.get("pass_on", {}).get("kind")
+        return Reply(
+            render("volunteer/pass_on", kind=label(f"media.{kind}") if kind else None),
+            rows(button("pass_on", "yes", "pass_on.yes"), button("pass_on", "no", "pass_on.no")),
         )
     if step == "leave":
         return Reply(
@@ -177,6 +187,8 @@ async def on_button(c: StepCtx, pressed: StepButton) -> Outcome:
         return await _back_from_question(c)
     if step == "leave":
         return await _leave_button(c, value)
+    if step == "pass_on":
+        return await _pass_on_button(c, value)
     handler = STEPS[step].on_button
     if handler is None:
         return Outcome([say("volunteer/stale_button"), await prompt(c)])
@@ -190,37 +202,96 @@ async def on_text(c: StepCtx, typed: str) -> Outcome:
     if step == "question":
         return await _question_text(c, typed)
     handler = STEPS[step].on_text if step in STEPS else None
-    matched = _match_button(await prompt(c), typed)
+    asked = await prompt(c)
+    matched = _match_button(asked, typed)
+    if isinstance(matched, list):
+        choices = [b.label.lstrip("✅▫️ ").strip() for b in matched]
+        return Outcome([say("volunteer/which_one", choices=choices), asked])
     pressed = None if matched is None else StepButton.parse(matched.data)
     if pressed is not None:
         return await on_button(c, pressed)
     if handler is not None:
         return await apply(c, await handler(c, typed))
-    return Outcome([say("volunteer/use_buttons"), await prompt(c)])
+    if step != "pass_on" and _reads_as_a_message(typed):
+        return await offer_pass_on(c, {"text": typed})
+    return Outcome([say("volunteer/use_buttons", team=await _team(c)), asked])
 
 
-def _match_button(reply: Reply, typed: str) -> Button | None:
+def _reads_as_a_message(typed: str) -> bool:
+    """A question or a few words, rather than a mistyped answer: worth offering to the team."""
+    return "?" in typed or len(typed.split()) >= 3
+
+
+async def _team(c: StepCtx) -> dict[str, Any]:
+    if c.panel is not None:
+        return team.of_panel(c.panel).view()
+    return (await team.for_person(c.app, c.tx, c.person.telegram_id)).view()
+
+
+async def after_care(c: StepCtx, typed: str) -> Outcome:
+    """The care reply has gone and the team has the message. A note in the person's own words
+    is kept as their answer; any other step asks its question again."""
+    step = c.journey.step
+    if c.journey.data.get("paused"):
+        return Outcome()
+    if step == "question":
+        return await _back_from_question(c)
+    handler = STEPS[step].on_text if step in NOTE_STEPS else None
+    if handler is None:
+        return Outcome([await prompt(c)])
+    return await apply(c, await handler(c, typed))
+
+
+async def offer_pass_on(c: StepCtx, message: dict[str, Any]) -> Outcome:
+    """'Shall I pass this to the team?' What to pass waits in the journey until they answer."""
+    c.journey.data["pass_on"] = message
+    if c.journey.step != "pass_on":
+        c.journey.data["pass_back"] = c.journey.step
+        c.journey.step = "pass_on"
+    return await _arrive(c)
+
+
+async def _pass_on_button(c: StepCtx, value: str) -> Outcome:
+    message = c.journey.data.pop("pass_on", {})
+    if value != "yes" or not message:
+        return await _back_from_pass_on(c, [say("volunteer/not_passed_on")])
+    panel_id = c.panel.id if c.panel else None
+    kind = message.get("kind")
+    if kind is None:
+        text = clean(str(message.get("text", "")))[:QUESTION_MAX]
+        question_id = await questions.add(c.tx, panel_id, c.volunteer.id, text, c.now)
+        notices = await notify.question_asked(c, question_id, text)
+    else:
+        what = label(f"media.{kind}")
+        question_id = await questions.add(
+            c.tx, panel_id, c.volunteer.id, f"({what}, passed on as it was sent)", c.now
+        )
+        notices = await notify.to_coordinators(
+            c.tx, c.app.settings, "coordinator/media", question_id, kind=what,
+            name=c.volunteer.name, panel=views.panel_view(c.panel) if c.panel else None,
+            copy=MessageCopy(c.person.chat_id, int(message["message_id"])),
+        )  # fmt: skip
+    outcome = await _back_from_pass_on(c, [say("volunteer/passed_on")])
+    outcome.notices.extend(notices)
+    return outcome
+
+
+async def _back_from_pass_on(c: StepCtx, before: list[Reply]) -> Outcome:
+    if c.journey.flow == "question" and "pass_back" not in c.journey.data:
+        await journeys.delete(c.tx, c.person.telegram_id)
+        return Outcome(before)
+    c.journey.step = c.journey.data.pop("pass_back", FLOWS[c.journey.flow][0])
+    return Outcome(before).extend(await _arrive(c))
+
+
+def _match_button(reply: Reply, typed: str) -> Button | list[Button] | None:
     """Typing a button's words (or its number) works as well as pressing it.
 
     An exact match wins, then a label that starts with the words, then one label that
-    contains them; anything ambiguous matches nothing, so we ask again.
+    contains them; then the usual ways of saying yes and no, for the one Yes or No button.
+    Words close to two or more buttons give those buttons, so we ask which: never a guess.
     """
-    wanted = " ".join(typed.casefold().split())
-    flat = [b for row in reply.buttons for b in row]
-    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(flat):
-        return flat[int(wanted) - 1]
-    if not wanted:
-        return None
-    words = [(b, b.label.casefold().lstrip("✅▫️ ").strip()) for b in flat]
-    for test in (
-        lambda label: label == wanted,
-        lambda label: len(wanted) >= 3 and label.startswith(wanted),
-        lambda label: len(wanted) >= 3 and wanted in label,
-    ):
-        found = [b for b, label in words if test(label)]
-        if len(found) == 1:
-            return found[0]
-    return None
+    return match_button(reply.buttons, typed)
 
 
 # --- the information pages, questions and leaving -----------------------------------------

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
 from bot import views
 from bot.callbacks import ReplyTo
 from bot.config import Settings
-from bot.replies import Button, Notice, Reply, rows
+from bot.replies import Button, MessageCopy, Notice, Reply, rows
 from bot.services.delivery import news
 from bot.services.volunteer.steps import StepCtx
 from bot.store.rights import coordinator_ids
@@ -22,12 +23,21 @@ async def coordinator_chat_ids(tx: aiosqlite.Connection, settings: Settings) -> 
 
 
 async def question_asked(c: StepCtx, question_id: int, question: str) -> list[Notice]:
-    text = render("coordinator/question", question=question, name=c.volunteer.name,
-                  panel=views.panel_view(c.panel) if c.panel else None,
-                  question_id=question_id)
-    reply = Reply(text, rows(Button(label("coord.reply"), ReplyTo(question_id).pack())))
-    return [Notice(chat_id, reply)
-            for chat_id in await coordinator_chat_ids(c.tx, c.app.settings)]
+    return await to_coordinators(c.tx, c.app.settings, "coordinator/question", question_id,
+                                 question=question, name=c.volunteer.name,
+                                 panel=views.panel_view(c.panel) if c.panel else None)
+
+
+async def to_coordinators(tx: aiosqlite.Connection, settings: Settings, template: str,
+                          question_id: int | None, *, copy: MessageCopy | None = None,
+                          **context: Any) -> list[Notice]:
+    """A question (or a message passed on) for every coordinator, with a Reply button when
+    there is a question to answer."""
+    text = render(template, question_id=question_id, **context)
+    buttons = () if question_id is None else rows(
+        Button(label("coord.reply"), ReplyTo(question_id).pack()))
+    return [Notice(chat_id, Reply(text, buttons), copy)
+            for chat_id in await coordinator_chat_ids(tx, settings)]
 
 
 async def application_sent(c: StepCtx) -> list[Notice]:

@@ -13,20 +13,25 @@ from typing import Any, Literal
 
 import aiosqlite
 
-from bot import views
+from bot import callbacks, views
 from bot.callbacks import CallbackData, Erase, PanelByCode, PanelById, StepButton
 from bot.context import AppContext, Person
 from bot.model import IN_THE_RUNNING, Application, Journey, Panel, Volunteer
-from bot.replies import Button, Document, Notice, Outcome, Reply, rows
+from bot.replies import Button, Document, Keyboard, Notice, Outcome, Reply, rows
 from bot.rules import panels as rules
-from bot.services.volunteer import journey, notify, typed_answers
+from bot.rules.distress import suggests_distress
+from bot.services.volunteer import care, journey, notify, team, typed_answers
 from bot.services.volunteer.notify import coordinator_chat_ids
 from bot.services.volunteer.steps import StepCtx
-from bot.store import applications, journeys, panels, volunteers
+from bot.services.volunteer.typed_answers import LAPSES_AFTER
+from bot.services.volunteer.typed_buttons import match_button
+from bot.store import applications, journeys, panels, prompts, volunteers
 from messages import label, render
 
 log = logging.getLogger(__name__)
 
+# What a person may send instead of typing, to be passed to the team as it is.
+PASSABLE = frozenset({"voice", "audio", "photo", "document", "video", "video_note"})
 PANEL_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -37,6 +42,14 @@ def _say(template: str, **context: Any) -> Reply:
 def _button(label_key: str, pressed: CallbackData) -> Button:
     return Button(label(label_key), pressed.pack())
 
+
+def _erase_buttons() -> Keyboard:
+    return rows(_button("erase.yes", Erase("yes")), _button("erase.no", Erase("no")))
+
+
+# Questions outside any journey that take a typed answer, kept in pending_prompts.
+CONSENT_PROMPT = "consent"
+ERASE_PROMPT = "erase"
 
 VolunteerPress = StepButton | PanelByCode | PanelById | Erase
 
@@ -82,10 +95,12 @@ class VolunteerService:
         open_panels = [p for p in await panels.list_all(tx, self._tz) if rules.is_open(p, now)]
         buttons = [Button(p.title, PanelByCode("open", p.code).pack()) for p in open_panels]
         template = "volunteer/start" if greeting else "volunteer/open_panels"
+        the_team = await team.for_person(self.app, tx, person.telegram_id)
         return Outcome(
             [
                 Reply(
-                    render(template, first_name=person.first_name, count=len(open_panels)),
+                    render(template, first_name=person.first_name, count=len(open_panels),
+                           team=the_team.view()),
                     rows(*buttons),
                 )
             ]
@@ -114,6 +129,7 @@ class VolunteerService:
         if not rules.takes_signups(panel, now):
             return Outcome([_say("volunteer/panel_closed", panel=views.panel_view(panel))])
         welcome = self._welcome(panel, person, returning=volunteer is not None)
+        await self._asked(tx, person, CONSENT_PROMPT, panel.id)
         if not rules.is_open(panel, now):
             return Outcome(
                 [_say("volunteer_news/late_reserve", panel=views.panel_view(panel)), welcome]
@@ -122,6 +138,13 @@ class VolunteerService:
 
     def _retention(self, panel: Panel) -> int:
         return panel.spec.retention_months or self.app.settings.retention_months
+
+    def _consent_buttons(self, code: str) -> Keyboard:
+        return rows(
+            _button("consent.agree", PanelByCode("agree", code)),
+            _button("consent.more", PanelByCode("more", code)),
+            _button("consent.no", PanelByCode("no", code)),
+        )
 
     def _welcome(self, panel: Panel, person: Person, *, returning: bool) -> Reply:
         return Reply(
@@ -132,11 +155,7 @@ class VolunteerService:
                 returning=returning,
                 retention_months=self._retention(panel),
             ),
-            rows(
-                _button("consent.agree", PanelByCode("agree", panel.code)),
-                _button("consent.more", PanelByCode("more", panel.code)),
-                _button("consent.no", PanelByCode("no", panel.code)),
-            ),
+            self._consent_buttons(panel.code),
         )
 
     async def _agree(self, tx: aiosqlite.Connection, person: Person, code: str) -> Outcome:
@@ -194,6 +213,8 @@ class VolunteerService:
         self, tx: aiosqlite.Connection, person: Person, pressed: PanelByCode
     ) -> Outcome:
         code = pressed.code
+        if pressed.action in ("no", "agree"):
+            await prompts.clear(tx, person.telegram_id)
         if pressed.action == "no":
             return Outcome([_say("volunteer/no_consent")])
         if pressed.action == "agree":
@@ -223,6 +244,7 @@ class VolunteerService:
         if volunteer is None:
             return journey.stale()
         if isinstance(pressed, Erase):
+            await prompts.clear(tx, person.telegram_id)
             if pressed.answer == "yes":
                 return await self._erase(tx, volunteer)
             return Outcome([_say("volunteer/erase_kept")])
@@ -242,16 +264,90 @@ class VolunteerService:
     async def text(self, person: Person, typed: str) -> Outcome:
         async with self.app.db.transaction() as tx:
             current = await journey.load(self.app, tx, person)
+            outcome = Outcome()
+            if suggests_distress(typed):
+                outcome = await care.care(self.app, tx, person, typed)
+                if current is not None:
+                    return outcome.extend(await journey.after_care(current, typed))
+            if current is None and not outcome.replies:
+                pressed = await self._typed_press(tx, person, typed)
+                if pressed is not None:
+                    return pressed
             if current is None:
                 # A typed answer the scheduler's flows asked for (feedback, award details).
                 answered = await typed_answers.on_text(self.app, tx, person, typed)
                 if answered is not None:
-                    return answered
-                return Outcome([_say("volunteer/no_journey", first_name=person.first_name)])
+                    return outcome.extend(answered)
+                if outcome.replies:
+                    return outcome
+                return await self._not_an_answer(tx, person, {"text": typed})
             return await journey.on_text(current, typed)
 
-    async def not_text(self, person: Person, kind: str) -> Outcome:
-        """A sticker, photo, voice note, file or location: say kindly we read text only."""
+    async def _typed_press(
+        self, tx: aiosqlite.Connection, person: Person, typed: str
+    ) -> Outcome | None:
+        """The privacy notice and the delete confirmation take typed answers too."""
+        prompt = await prompts.get(tx, person.telegram_id)
+        if prompt is None or prompt.kind not in (CONSENT_PROMPT, ERASE_PROMPT):
+            return None
+        if prompt.asked_at is None or self.app.clock.now() - prompt.asked_at > LAPSES_AFTER:
+            await prompts.clear(tx, person.telegram_id)
+            return None
+        if prompt.kind == ERASE_PROMPT:
+            keyboard = _erase_buttons()
+        else:
+            panel = await panels.get(tx, prompt.ref, self._tz)
+            if panel is None:
+                return None
+            keyboard = self._consent_buttons(panel.code)
+        matched = match_button(keyboard, typed)
+        if isinstance(matched, list):
+            choices = [b.label for b in matched]
+            return Outcome([Reply(render("volunteer/which_one", choices=choices), keyboard)])
+        pressed = None if matched is None else callbacks.parse(matched.data)
+        if not isinstance(pressed, PanelByCode | Erase):
+            return None
+        await prompts.clear(tx, person.telegram_id)
+        if isinstance(pressed, PanelByCode):
+            return await self._panel_button(tx, person, pressed)
+        return await self._own_button(tx, person, pressed)
+
+    async def _asked(self, tx: aiosqlite.Connection, person: Person, kind: str, ref: int) -> None:
+        # Only the person's Telegram id and which question: it lapses, or goes once answered.
+        await prompts.put(tx, prompts.Prompt(person.telegram_id, kind, ref), self.app.clock.now())
+
+    async def _not_an_answer(
+        self, tx: aiosqlite.Connection, person: Person, message: dict[str, Any]
+    ) -> Outcome:
+        """Outside any journey: offer to pass it to the team. Before consent nothing may be
+        kept, so the person is pointed to the team instead."""
+        volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
+        if volunteer is None:
+            the_team = (await team.for_person(self.app, tx, person.telegram_id)).view()
+            template = "volunteer/not_text" if "kind" in message else "volunteer/no_journey"
+            return Outcome(
+                [_say(template, first_name=person.first_name, team=the_team, kind="")]
+            )
+        active = [a for a in await applications.for_volunteer(tx, volunteer.id) if a.active]
+        panel_id = active[-1].panel_id if active else None
+        await journeys.save(
+            tx, Journey(person.telegram_id, "question", "question", panel_id), self.app.clock.now()
+        )
+        current = await journey.load(self.app, tx, person)
+        assert current is not None
+        current.journey.step = "pass_on"  # nothing to go back to once answered
+        return await journey.offer_pass_on(current, message)
+
+    async def not_text(self, person: Person, kind: str, message_id: int | None = None) -> Outcome:
+        """A voice note, recording, photo or file: offered to the team, passed on as it is.
+        A sticker or location: say kindly we read text only."""
+        if kind in PASSABLE and message_id is not None:
+            message: dict[str, Any] = {"kind": kind, "message_id": message_id}
+            async with self.app.db.transaction() as tx:
+                current = await journey.load(self.app, tx, person)
+                if current is None:
+                    return await self._not_an_answer(tx, person, message)
+                return await journey.offer_pass_on(current, message)
         return await self._aside(person, "volunteer/not_text", kind=kind)
 
     async def edited(self, person: Person) -> Outcome:
@@ -261,8 +357,9 @@ class VolunteerService:
         return await self._aside(person, "volunteer/unknown_command")
 
     async def _aside(self, person: Person, template: str, **context: Any) -> Outcome:
-        outcome = Outcome([_say(template, **context)])
         async with self.app.db.transaction() as tx:
+            the_team = (await team.for_person(self.app, tx, person.telegram_id)).view()
+            outcome = Outcome([_say(template, team=the_team, **context)])
             current = await journey.load(self.app, tx, person)
             if current is not None and not current.journey.data.get("paused"):
                 outcome.say(await journey.prompt(current))
@@ -271,7 +368,9 @@ class VolunteerService:
     # --- commands -------------------------------------------------------------------------
 
     async def help(self, person: Person) -> Outcome:
-        return Outcome([_say("volunteer/help")])
+        async with self.app.db.transaction() as tx:
+            the_team = await team.for_person(self.app, tx, person.telegram_id)
+        return Outcome([_say("volunteer/help", team=the_team.view())])
 
     async def privacy(self, person: Person) -> Outcome:
         return Outcome(
@@ -285,9 +384,13 @@ class VolunteerService:
                 return Outcome([_say("volunteer/nothing_to_cancel")])
             if current.journey.flow == "signup":
                 current.journey.data["paused"] = True
-                if current.journey.step in ("question", "leave"):
+                if current.journey.step in ("question", "leave", "pass_on"):
+                    current.journey.data.pop("pass_on", None)
                     current.journey.step = current.journey.data.pop(
-                        "question_back", current.journey.data.pop("leave_back", "info")
+                        "question_back",
+                        current.journey.data.pop(
+                            "leave_back", current.journey.data.pop("pass_back", "info")
+                        ),
                     )
                 await journeys.save(tx, current.journey, current.now)
                 return Outcome([_say("volunteer/paused_now")])
@@ -503,14 +606,8 @@ class VolunteerService:
             volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
             if volunteer is None:
                 return Outcome([_say("volunteer/no_data")])
-        return Outcome(
-            [
-                Reply(
-                    render("volunteer/erase_confirm"),
-                    rows(_button("erase.yes", Erase("yes")), _button("erase.no", Erase("no"))),
-                )
-            ]
-        )
+            await self._asked(tx, person, ERASE_PROMPT, volunteer.id)
+        return Outcome([Reply(render("volunteer/erase_confirm"), _erase_buttons())])
 
     async def _erase(self, tx: aiosqlite.Connection, volunteer: Volunteer) -> Outcome:
         active = [

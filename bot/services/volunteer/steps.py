@@ -7,7 +7,7 @@ message the button was on, as when ticking a checklist).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -168,7 +168,7 @@ async def button_needs_consent(c: StepCtx, value: str) -> StepResult:
         return Next()
     if value in ("yes", "change"):
         await volunteers.set_needs_consent(c.tx, c.volunteer.id, c.now)
-        c.journey.data["ticked"] = sorted(c.volunteer.needs)
+        c.journey.data.pop("ticked.needs", None)  # the checklist opens with what is saved
         return Next()
     if value in ("no", "forget"):
         had_needs = c.volunteer.needs_consented_at is not None
@@ -188,13 +188,27 @@ def _checklist(step: StepName, options: list[tuple[str, str]], ticked: set[str])
     return (*paired, (button(step, "done", "checklist.done"),))
 
 
-def _toggle(c: StepCtx, value: str, allowed: set[str]) -> bool:
+def _ticked(c: StepCtx, saved: Iterable[str]) -> set[str]:
+    """What the checklist shows ticked: what is saved, until the person changes it. Done
+    saves exactly what was shown, so a change never loses an earlier answer."""
+    key = f"ticked.{c.journey.step}"
+    if key not in c.journey.data:
+        c.journey.data[key] = sorted(saved)
+    return set(c.journey.data[key])
+
+
+def _toggle(c: StepCtx, value: str, allowed: set[str], saved: Iterable[str]) -> bool:
     if value not in allowed:
         return False
-    ticked = set(c.journey.data.get("ticked", []))
-    ticked ^= {value}
-    c.journey.data["ticked"] = sorted(ticked)
+    ticked = _ticked(c, saved) ^ {value}
+    c.journey.data[f"ticked.{c.journey.step}"] = sorted(ticked)
     return True
+
+
+def _done_ticking(c: StepCtx, saved: Iterable[str]) -> set[str]:
+    ticked = _ticked(c, saved)
+    c.journey.data.pop(f"ticked.{c.journey.step}", None)
+    return ticked
 
 
 def _need_options() -> list[tuple[str, str]]:
@@ -202,15 +216,16 @@ def _need_options() -> list[tuple[str, str]]:
 
 
 async def prompt_needs(c: StepCtx) -> Reply:
-    ticked = set(c.journey.data.get("ticked", c.volunteer.needs))
+    ticked = _ticked(c, c.volunteer.needs)
     return Reply(render("volunteer/ask_needs"), _checklist("needs", _need_options(), ticked))
 
 
 async def button_needs(c: StepCtx, value: str) -> StepResult:
     if value == "done":
-        await volunteers.set_needs(c.tx, c.volunteer.id, c.journey.data.pop("ticked", []))
+        chosen = _done_ticking(c, c.volunteer.needs)
+        await volunteers.set_needs(c.tx, c.volunteer.id, sorted(chosen))
         return Next()
-    if value.startswith("t.") and _toggle(c, value[2:], set(NEED_CODES)):
+    if value.startswith("t.") and _toggle(c, value[2:], set(NEED_CODES), c.volunteer.needs):
         return Edit(await prompt_needs(c))
     return Again([say("volunteer/stale_button")])
 
@@ -282,7 +297,7 @@ async def button_availability(c: StepCtx, value: str) -> StepResult:
 
 
 async def prompt_days(c: StepCtx) -> Reply:
-    ticked = set(c.journey.data.get("ticked", c.need_application().days))
+    ticked = _ticked(c, c.need_application().days)
     window = next((s for s in c.live_sessions if s.kind == "evaluation_window"), None)
     options = [(day, label(f"day.{day}")) for day in WEEKDAYS]
     return Reply(
@@ -296,11 +311,11 @@ async def prompt_days(c: StepCtx) -> Reply:
 
 async def button_days(c: StepCtx, value: str) -> StepResult:
     if value == "done":
-        ticked = set(c.journey.data.pop("ticked", []))
+        ticked = _done_ticking(c, c.need_application().days)
         days = [day for day in WEEKDAYS if day in ticked]
         await applications.update(c.tx, c.need_application().id, c.now, days=",".join(days))
         return Next()
-    if value.startswith("t.") and _toggle(c, value[2:], set(WEEKDAYS)):
+    if value.startswith("t.") and _toggle(c, value[2:], set(WEEKDAYS), c.need_application().days):
         return Edit(await prompt_days(c))
     return Again([say("volunteer/stale_button")])
 
@@ -312,9 +327,14 @@ def _bidders(c: StepCtx) -> list[str]:
     return list(c.need_panel().spec.bidders)
 
 
+def _saved_conflicts(c: StepCtx) -> set[str]:
+    chosen = set(c.need_application().conflicts)
+    return {str(i) for i, name in enumerate(_bidders(c)) if name in chosen}
+
+
 async def prompt_conflicts(c: StepCtx) -> Reply:
     application = c.need_application()
-    ticked = set(c.journey.data.get("ticked", []))
+    ticked = _ticked(c, _saved_conflicts(c))
     bidders = _bidders(c)
     options = [(str(i), name) for i, name in enumerate(bidders)]
     keyboard = _checklist("conflicts", options, ticked)
@@ -332,18 +352,21 @@ async def prompt_conflicts(c: StepCtx) -> Reply:
 async def button_conflicts(c: StepCtx, value: str) -> StepResult:
     bidders = _bidders(c)
     if value in ("done", "none"):
-        chosen = (
-            [] if value == "none" else [bidders[int(i)] for i in c.journey.data.get("ticked", [])]
-        )
-        note = None if value == "none" else c.journey.data.get("note")
+        ticked = _done_ticking(c, _saved_conflicts(c))
+        chosen = [] if value == "none" else [bidders[int(i)] for i in sorted(ticked, key=int)]
+        # The typed note is kept unless the person says none of these applies.
+        note = (
+            None if value == "none"
+            else c.journey.data.get("note", c.need_application().conflicts_note)
+        )  # fmt: skip
         await applications.set_conflicts(c.tx, c.need_application().id, chosen)
         await applications.update(
             c.tx, c.need_application().id, c.now, conflicts_declared=1, conflicts_note=note
         )
-        c.journey.data.pop("ticked", None)
         c.journey.data.pop("note", None)
         return Next()
-    if value.startswith("t.") and _toggle(c, value[2:], {str(i) for i in range(len(bidders))}):
+    allowed = {str(i) for i in range(len(bidders))}
+    if value.startswith("t.") and _toggle(c, value[2:], allowed, _saved_conflicts(c)):
         return Edit(await prompt_conflicts(c))
     return Again([say("volunteer/stale_button")])
 
@@ -352,7 +375,7 @@ async def text_conflicts(c: StepCtx, typed: str) -> StepResult:
     note = text_rules.clean(typed)
     if len(note) > text_rules.NOTE_MAX:
         return Again([say("volunteer/too_long", limit=text_rules.NOTE_MAX, what="note")])
-    earlier = c.journey.data.get("note")
+    earlier = c.journey.data.get("note", c.need_application().conflicts_note)
     combined = f"{earlier}\n{note}" if earlier else note
     if len(combined) > text_rules.NOTE_MAX:
         return Again([say("volunteer/conflict_note_full")])
