@@ -34,6 +34,6 @@ async def test_an_older_database_made_readable_by_all_is_made_private(tmp_path: 
         assert mode(path) == 0o600
         async with db.transaction() as tx:
             rows = await tx.execute_fetchall("PRAGMA secure_delete")
-        assert list(rows)[0][0] == 1
+        assert next(iter(rows))[0] == 1
     finally:
         await db.close()
