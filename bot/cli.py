@@ -1,4 +1,4 @@
-"""The `panelbot` command: run, sandbox, panel check / import / example."""
+"""The `panelbot` command: run, sandbox, panel check / import / example, backup."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from bot.context import AppContext
 from bot.examples import example_panel, today_in_zone
 from bot.panelfile import PanelFileError
 from bot.services.coordinator import panel_admin
+from bot.store.backup import BackupError, backup
 from bot.store.db import Database
 
 
@@ -47,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     example.add_argument("--today", type=day, default=None, metavar="YYYY-MM-DD",
                          help="date the example as if today were this day, like 2027-01-11")
+    backup = commands.add_parser(
+        "backup", help="copy the database to FILE, safely, even while the bot runs"
+    )
+    backup.add_argument("file", type=Path)
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
     coordinator_cli.add_commands(commands)
     return parser
 
@@ -62,7 +68,7 @@ def moment(text: str) -> datetime:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     load_dotenv(override=False)
-    quiet = args.command in ("sandbox", "panel", *coordinator_cli.COMMANDS)
+    quiet = args.command in ("sandbox", "panel", "backup", *coordinator_cli.COMMANDS)
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL, and the URL carries the bot token.
@@ -82,12 +88,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             start = start.replace(tzinfo=settings.timezone)
         return asyncio.run(run_sandbox(settings, role=args.role, panel_file=args.panel,
                                        database=args.database, start=start))
+    if args.command == "backup":
+        return _backup(settings, args.file, overwrite=args.force)
     if args.command in coordinator_cli.COMMANDS:
         return asyncio.run(coordinator_cli.run(settings, args))
     if args.panel_command == "example":
         print(example_panel(args.today or today_in_zone(SystemClock().now())), end="")
         return 0
     return asyncio.run(_panel_command(settings, args.panel_command, args.file))
+
+
+def _backup(settings: Settings, target: Path, *, overwrite: bool) -> int:
+    try:
+        size = backup(settings.database, target, overwrite=overwrite)
+    except BackupError as error:
+        print(f"panelbot backup: {error}", file=sys.stderr)
+        return 1
+    print(f"Backed up {settings.database} to {target} ({size:,} bytes). To restore: stop the "
+          "bot, copy the backup over the database file, start the bot.")
+    return 0
 
 
 async def _panel_command(settings: Settings, command: str, path: Path) -> int:

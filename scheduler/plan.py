@@ -28,6 +28,7 @@ was erased gets anything; people who blocked the bot are skipped.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -66,6 +67,8 @@ from bot.store.rights import coordinator_ids
 from bot.store.sql import chunked
 from scheduler import compose
 from scheduler.compose import invite_reply, nudge_reply
+
+log = logging.getLogger(__name__)
 
 NUDGE_AFTER = timedelta(days=7)
 # A late reminder (after downtime) is not sent when the next one is due this soon.
@@ -492,6 +495,9 @@ class Planner:
 
     async def retention(self) -> None:
         tx, settings = self.tx, self.ctx.settings
+        if swept := await retention.sweep(tx, self.now):
+            log.info("retention: %d person(s) with no application left were trimmed or deleted",
+                     swept)  # fmt: skip
         coordinators = await coordinator_ids(tx, settings)
         closed = await retention.closed_panels(tx)
         told = await ledger.recorded(

@@ -7,6 +7,8 @@ use case sees and writes a consistent state even while the scheduler and broadca
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import re
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -17,6 +19,8 @@ from typing import Any
 
 import aiosqlite
 
+log = logging.getLogger(__name__)
+
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 # The incoming event (a Telegram update id) being handled right now, if any. A unit of work
@@ -24,6 +28,34 @@ MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 handling_event: ContextVar[int | None] = ContextVar("handling_event", default=None)
 # The task whose unit of work is open right now, so that a use case called inside it joins it.
 _open_in: ContextVar[asyncio.Task[Any] | None] = ContextVar("open_in", default=None)
+# Set by a unit of work that deleted personal data (bot.store.db.scrub_after_commit).
+_scrub_asked: ContextVar[bool] = ContextVar("scrub_asked", default=False)
+# The database, -wal and -shm files hold health data: only the bot's own user may read them.
+PRIVATE_FILE = 0o600
+
+
+def scrub_after_commit() -> None:
+    """Call inside a unit of work that deleted personal data: once it commits, the WAL is
+    checkpointed and truncated, so the deleted rows' old copies leave the disk too.
+    (secure_delete overwrites them in the main file; the WAL keeps every old page until
+    a checkpoint, and a plain checkpoint leaves the file's bytes in place.)"""
+    _scrub_asked.set(True)
+
+
+def _make_private(path: Path | str) -> None:
+    """Create the database file 0600 (SQLite gives -wal and -shm the main file's mode), and
+    take older files, made 0644, back to 0600."""
+    if str(path) in ("", ":memory:") or str(path).startswith("file:"):
+        return
+    main = Path(path)
+    try:
+        if not main.exists() and main.parent.is_dir():
+            os.close(os.open(main, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+        for file in (main, Path(f"{main}-wal"), Path(f"{main}-shm")):
+            if file.is_file() and file.stat().st_mode & 0o777 != PRIVATE_FILE:
+                file.chmod(PRIVATE_FILE)
+    except OSError:
+        pass  # not ours to change (a read-only folder, say): SQLite's own open will say why
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -40,15 +72,19 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._scrub_due = False
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
+        _make_private(path)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows are overwritten with zeros, not left in free space.
+        await conn.execute("PRAGMA secure_delete=ON")
         db = cls(conn)
         await db.migrate()
         return db
@@ -99,6 +135,7 @@ class Database:
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
             token = _open_in.set(task)
+            scrub = _scrub_asked.set(False)
             try:
                 yield self._conn
                 event = handling_event.get()
@@ -109,9 +146,24 @@ class Database:
                 raise
             finally:
                 _open_in.reset(token)
+                asked = _scrub_asked.get()
+                _scrub_asked.reset(scrub)
             await self._conn.execute("COMMIT")
             if event is not None:
                 handling_event.set(None)  # done: later units of work need not say so again
+            self._scrub_due = self._scrub_due or asked
+            if self._scrub_due:
+                await self._checkpoint()
+
+    async def _checkpoint(self) -> None:
+        """Copy the WAL into the main file and truncate it to nothing. Outside any
+        transaction (SQLite cannot checkpoint inside one); if a reader (a backup, say) holds
+        old pages, it is tried again after the next commit."""
+        rows = await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = next(iter(rows))[0]
+        self._scrub_due = bool(busy)
+        if busy:
+            log.warning("the WAL could not be truncated after a deletion; trying again later")
 
 
 async def fetch_one(

@@ -6,9 +6,12 @@ waits until a full week after that warning, so a warning sent late (after downti
 gives them a week to export what they need. What was deleted is recorded as counts only.
 
 Deleted: the panel's applications with their availability, conflicts, attendance, feedback,
-replies and offers; questions asked about the panel; journeys and queued notices for it.
-A person left with no other panel is deleted too, unless they asked to hear about future
-panels: then only their name, contact and that wish are kept.
+replies and offers; questions asked about the panel; journeys, queued notices and news for
+coordinators about it; who got each of its broadcasts; and the audit log's link to a person
+(the log keeps what coordinators did, not to whom). A person left with no other panel is
+deleted too, unless they asked to hear about future panels: then only their name, contact
+and that wish are kept. `sweep` does the same for anyone with no application at all.
+After the commit the WAL is truncated (bot.store.db.scrub_after_commit).
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.store.db import fetch_all, fetch_one
+from bot.store import volunteers
+from bot.store.db import fetch_all, fetch_one, scrub_after_commit
 from bot.timeutil import from_db, from_db_optional, to_db
 
 WARN_BEFORE = timedelta(days=7)
@@ -113,33 +117,28 @@ async def counts(tx: aiosqlite.Connection, panel_id: int) -> dict[str, int]:
 async def delete(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None:
     result = await counts(tx, panel_id)
     people = await _people(tx, panel_id)
-    await tx.execute("DELETE FROM applications WHERE panel_id = ?", (panel_id,))
-    await tx.execute("DELETE FROM questions WHERE panel_id = ?", (panel_id,))
-    await tx.execute("DELETE FROM journeys WHERE panel_id = ?", (panel_id,))
-    await tx.execute("DELETE FROM outbox WHERE panel_id = ?", (panel_id,))
+    await tx.execute(
+        "UPDATE audit_log SET volunteer_id = NULL "
+        "WHERE panel_code = (SELECT code FROM panels WHERE id = ?)",
+        (panel_id,),
+    )
+    for sql in (
+        "DELETE FROM applications WHERE panel_id = ?",
+        "DELETE FROM questions WHERE panel_id = ?",
+        "DELETE FROM journeys WHERE panel_id = ?",
+        "DELETE FROM outbox WHERE panel_id = ?",
+        "DELETE FROM coordinator_outbox WHERE panel_id = ?",
+        "DELETE FROM broadcast_deliveries WHERE broadcast_id IN "
+        "(SELECT id FROM broadcasts WHERE panel_id = ?)",
+    ):
+        await tx.execute(sql, (panel_id,))
     for volunteer_id, others, future in people:
         if others:
             continue  # still on another panel, which needs what they told us
         if future:
-            await tx.execute("DELETE FROM needs WHERE volunteer_id = ?", (volunteer_id,))
-            await tx.execute("DELETE FROM questions WHERE volunteer_id = ?", (volunteer_id,))
-            await tx.execute(
-                "UPDATE volunteers SET role = NULL, needs_note = NULL, needs_consented_at = NULL "
-                "WHERE id = ?",
-                (volunteer_id,),
-            )
-            continue
-        await tx.execute(
-            "DELETE FROM journeys WHERE telegram_id = "
-            "(SELECT telegram_id FROM volunteers WHERE id = ?)",
-            (volunteer_id,),
-        )
-        await tx.execute(
-            "DELETE FROM pending_prompts WHERE telegram_id = "
-            "(SELECT telegram_id FROM volunteers WHERE id = ?)",
-            (volunteer_id,),
-        )
-        await tx.execute("DELETE FROM volunteers WHERE id = ?", (volunteer_id,))
+            await volunteers.keep_only_future_wish(tx, volunteer_id)
+        else:
+            await volunteers.erase(tx, volunteer_id, now, "retention")
     await tx.execute(
         "UPDATE retention_runs SET ran_at = ?, applications_deleted = ?, volunteers_deleted = ?, "
         "volunteers_kept = ? WHERE panel_id = ?",
@@ -151,6 +150,20 @@ async def delete(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None
             panel_id,
         ),
     )
+    scrub_after_commit()
+
+
+async def sweep(tx: aiosqlite.Connection, now: datetime) -> int:
+    """Anyone with no application left (a sign-up withdrawn before it was sent, by an older
+    version of the bot) is deleted, or kept with only name, contact and their wish to hear
+    about future panels. Returns how many were found."""
+    found = await volunteers.without_applications(tx)
+    for volunteer_id, future in found:
+        if future:
+            await volunteers.keep_only_future_wish(tx, volunteer_id)
+        else:
+            await volunteers.erase(tx, volunteer_id, now, "retention")
+    return len(found)
 
 
 async def recorded(tx: aiosqlite.Connection, panel_id: int) -> dict[str, int]:

@@ -10,7 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.model import Volunteer
-from bot.store.db import Database, fetch_all, fetch_one
+from bot.store.db import Database, fetch_all, fetch_one, scrub_after_commit
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, from_db_optional, to_db
 
@@ -131,9 +131,57 @@ async def set_needs(tx: aiosqlite.Connection, volunteer_id: int, codes: Iterable
 
 
 async def erase(tx: aiosqlite.Connection, volunteer_id: int, now: datetime, reason: str) -> None:
-    """Delete a person and everything about them; keep only that an erasure happened."""
-    row = await fetch_one(tx, "SELECT telegram_id FROM volunteers WHERE id = ?", (volunteer_id,))
-    if row is not None:
-        await tx.execute("DELETE FROM journeys WHERE telegram_id = ?", (row["telegram_id"],))
+    """Delete a person and everything about them; keep only that an erasure happened.
+
+    Their rows in other tables go with them (ON DELETE CASCADE); what is keyed by Telegram id
+    is deleted here, and the audit log keeps what coordinators did but no longer who to."""
+    await _forget_chat_state(tx, volunteer_id)
+    await tx.execute("UPDATE audit_log SET volunteer_id = NULL WHERE volunteer_id = ?",
+                     (volunteer_id,))  # fmt: skip
     await tx.execute("DELETE FROM volunteers WHERE id = ?", (volunteer_id,))
     await tx.execute("INSERT INTO erasures (erased_at, reason) VALUES (?, ?)", (to_db(now), reason))
+    scrub_after_commit()
+
+
+async def keep_only_future_wish(tx: aiosqlite.Connection, volunteer_id: int) -> None:
+    """Someone with no panel left who asked to hear about future panels keeps their name,
+    contact and that wish (and the ids to reach them), nothing else."""
+    await _forget_chat_state(tx, volunteer_id)
+    for sql in (
+        "DELETE FROM needs WHERE volunteer_id = ?",
+        "DELETE FROM questions WHERE volunteer_id = ?",
+        "DELETE FROM coordinator_outbox WHERE volunteer_id = ?",
+        "DELETE FROM broadcast_deliveries WHERE volunteer_id = ?",
+        "DELETE FROM outbox WHERE volunteer_id = ?",
+        "UPDATE audit_log SET volunteer_id = NULL WHERE volunteer_id = ?",
+        "UPDATE volunteers SET role = NULL, needs_note = NULL, needs_consented_at = NULL "
+        "WHERE id = ?",
+    ):
+        await tx.execute(sql, (volunteer_id,))
+    scrub_after_commit()
+
+
+async def _forget_chat_state(tx: aiosqlite.Connection, volunteer_id: int) -> None:
+    """Where they were in a chat flow, and a typed answer the bot was waiting for."""
+    row = await fetch_one(tx, "SELECT telegram_id FROM volunteers WHERE id = ?", (volunteer_id,))
+    if row is None:
+        return
+    await tx.execute("DELETE FROM journeys WHERE telegram_id = ?", (row["telegram_id"],))
+    await tx.execute("DELETE FROM pending_prompts WHERE telegram_id = ?", (row["telegram_id"],))
+
+
+async def without_applications(tx: aiosqlite.Connection) -> list[tuple[int, bool]]:
+    """(id, wants future panels) of everyone with no application left who still holds more
+    than a person kept for future panels keeps: retention's sweep finds them. (A question a
+    kept person asks later is theirs to ask, so it does not count.)"""
+    return [
+        (row["id"], bool(row["future_panels"]))
+        for row in await fetch_all(
+            tx,
+            "SELECT v.id, v.future_panels FROM volunteers v WHERE NOT EXISTS "
+            "(SELECT 1 FROM applications a WHERE a.volunteer_id = v.id) AND (v.future_panels = 0 "
+            "OR v.role IS NOT NULL OR v.needs_note IS NOT NULL "
+            "OR v.needs_consented_at IS NOT NULL "
+            "OR EXISTS (SELECT 1 FROM needs n WHERE n.volunteer_id = v.id))",
+        )
+    ]

@@ -539,8 +539,10 @@ class VolunteerService:
         current = await journeys.get(tx, person.telegram_id)
         if current is not None and current.panel_id == panel.id:
             await journeys.delete(tx, person.telegram_id)
+        forgotten = False
         if application.status == "draft":
             await applications.delete(tx, application.id)
+            forgotten = await self._forget_unless_kept(tx, volunteer)
         else:
             await applications.update(tx, application.id, now, status="withdrawn")
         notices = (
@@ -548,7 +550,24 @@ class VolunteerService:
             if application.status == "draft"
             else await notify.withdrawn(tx, self.app.settings, panel.id, volunteer.id, now)
         )
-        return Outcome([_say("volunteer/withdrawn", panel=views.panel_view(panel))], notices)
+        return Outcome(
+            [_say("volunteer/withdrawn", panel=views.panel_view(panel), forgotten=forgotten)],
+            notices,
+        )
+
+    async def _forget_unless_kept(self, tx: aiosqlite.Connection, volunteer: Volunteer) -> bool:
+        """A sign-up withdrawn before it was sent: what they typed for it goes, and the person
+        with it, unless another application still needs them (or, with no panel left, they
+        asked to hear about future panels: then only name, contact and that wish stay).
+        True if nothing about them is left."""
+        if await applications.for_volunteer(tx, volunteer.id):
+            return False
+        log.info("a sign-up was withdrawn before it was sent; its details are deleted")
+        if volunteer.future_panels:
+            await volunteers.keep_only_future_wish(tx, volunteer.id)
+            return False
+        await volunteers.erase(tx, volunteer.id, self.app.clock.now(), "withdrew a sign-up")
+        return True
 
     async def my_data(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:
