@@ -319,6 +319,7 @@ class Planner:
                         volunteer,
                         self.now,
                         late=late,
+                        marks=s.need_marks.get(application.id, {}),
                     ),
                 )
 
