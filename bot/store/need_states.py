@@ -56,7 +56,13 @@ async def mark(
     marked_by: int,
     now: datetime,
 ) -> None:
-    """Record a mark. One for all sessions replaces each session's own mark of that need."""
+    """Record a mark. One for all sessions replaces each session's own mark of that need.
+    Notices of earlier marks not sent yet are dropped: the person hears only the latest."""
+    which = "%" if session_id == ALL_SESSIONS else str(session_id)
+    await tx.execute(
+        "DELETE FROM outbox WHERE application_id = ? AND key LIKE ?",
+        (application_id, f"need:{application_id}:{need}:{which}:%"),
+    )
     if session_id == ALL_SESSIONS:
         await tx.execute(
             "DELETE FROM need_states WHERE application_id = ? AND need = ?",
