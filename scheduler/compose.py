@@ -63,6 +63,27 @@ def reminder(
     )
 
 
+def needs_flag(
+    panel: Panel,
+    session: Session,
+    waiting: list[tuple[Volunteer, list[str]]],
+    now: datetime,
+) -> Reply:
+    """For coordinators: who still waits for which need, a few days before a session."""
+    return Reply(
+        render(
+            "scheduler/needs_flag",
+            panel=views.panel_view(panel),
+            session=views.session_view(session, panel.timezone),
+            days_away=_days_away(session, panel.timezone, now),
+            people=[
+                {"name": v.name or label("coord.no_name"), "needs": views.need_labels(needs)}
+                for v, needs in waiting
+            ],
+        )
+    )
+
+
 def calendar(panel: Panel, sessions: list[Session], volunteer: Volunteer, now: datetime) -> Reply:
     document = sessions_ics_document(sessions, panel, now)
     return Reply(

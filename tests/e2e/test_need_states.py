@@ -5,8 +5,9 @@ say booked only what is booked."""
 from __future__ import annotations
 
 from bot.standin.api import FakeUser
+from bot.store import volunteers
 from tests.conftest import EXAMPLE_CODE, World
-from tests.coordinating import last_to, rows, said_to
+from tests.coordinating import last_to, rows, said_to, seed
 from tests.factories import Made, signed_up
 from tests.scheduler_helpers import london, messages, tick, tick_at
 
@@ -101,3 +102,158 @@ async def test_the_person_is_told_after_quiet_hours_not_in_them(
     assert not said_to(world, sam.id, "Good news")
     await tick_at(world, london(2027, 2, 2, 8))
     assert said_to(world, sam.id, "We have booked a reading stand for you for every session.")
+
+
+# --- /needs and the roster ---------------------------------------------------------------------
+
+
+async def set_statuses(world: World, people: list[int], statuses: list[str]) -> None:
+    async with world.db.transaction() as tx:
+        for telegram_id, status in zip(people, statuses, strict=False):
+            await tx.execute(
+                "UPDATE applications SET status = ? WHERE volunteer_id = "
+                "(SELECT id FROM volunteers WHERE telegram_id = ?)",
+                (status, telegram_id),
+            )
+
+
+async def test_needs_counts_everyone_in_the_running_as_the_roster_does_and_says_whom(
+    world: World, coordinator: FakeUser
+) -> None:
+    people = await seed(world, 12)
+    await set_statuses(
+        world, people,
+        ["confirmed"] * 4 + ["reserve"] * 2 + ["declined"] * 2 + ["withdrawn"],
+    )  # fmt: skip
+    roster = (await world.harness.say(coordinator, f"/roster {EXAMPLE_CODE}")).text
+    in_the_running = sum(
+        roster.count(f": {status}") for status in ("Has a place", "Reserve", "Signed up")
+    )
+    assert in_the_running == 9
+    report = (await world.harness.say(coordinator, f"/needs {EXAMPLE_CODE}")).text
+    assert (
+        "Counted: the 9 people in the running (4 with a place ✅, 2 reserves 🔸, "
+        "3 waiting for a decision). Not counted: 3 who left or were not chosen."
+    ) in report
+    # Each session's line says how many it counts; every need has its names.
+    assert "Welcome and briefing · Tue 9 Mar · 9 counted" in report
+    assert "to arrange:" in report
+
+
+async def test_one_tap_on_needs_marks_arranged_and_the_report_follows(
+    world: World, coordinator: FakeUser
+) -> None:
+    people = await seed(world, 8)
+    await set_statuses(world, people, ["confirmed"] * 8)
+    await world.harness.say(coordinator, f"/needs {EXAMPLE_CODE}")
+    saved = (await world.harness.press_button(coordinator, "✅ Femi 1: BSL interpreter")).last
+    assert "Saved: BSL interpreter for Femi 1 is ✅ arranged" in saved.text
+    report = (await world.harness.say(coordinator, f"/needs {EXAMPLE_CODE}")).text
+    assert "• BSL interpreter: 1 · ✅ 1 arranged\n" in report
+    assert "to arrange: Femi" not in report
+    roster = (await world.harness.say(coordinator, f"/roster {EXAMPLE_CODE}")).text
+    assert "Femi 1: Has a place (" in roster
+    femi = next(line for line in roster.splitlines() if "Femi 1" in line)
+    alex = next(line for line in roster.splitlines() if "Alex 1" in line)
+    assert "support to arrange" not in femi and "support to arrange" in alex
+
+
+# --- flags before a session --------------------------------------------------------------------
+
+
+async def test_coordinators_are_told_once_three_days_before_which_needs_are_not_arranged(
+    world: World, sam: FakeUser, coordinator: FakeUser
+) -> None:
+    await sam_with_needs(world, sam, "bsl", "reading_stand")
+    flag = "Welcome and briefing"
+
+    def flags() -> list[str]:
+        return [
+            m.text for m in world.api.messages_to(coordinator.id)
+            if "not arranged yet" in m.text and flag in m.text
+        ]  # fmt: skip
+
+    await tick_at(world, london(2027, 3, 6, 10, 59))
+    assert flags() == []
+    await open_sam(world, coordinator)
+    await world.harness.press_button(coordinator, "Reading stand: by session")
+    await world.harness.press_button(coordinator, "✅ Tue 9")  # only the briefing
+    await tick_at(world, london(2027, 3, 6, 11))
+    [told] = flags()
+    assert "is in 3 days, on Tuesday 9 March 2027" in told
+    assert "• Sam: BSL interpreter\n" in told + "\n"
+    await tick_at(world, london(2027, 3, 7, 11))
+    assert len(flags()) == 1  # once
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+async def test_stale_and_forged_marks_change_nothing_and_say_why(
+    world: World, sam: FakeUser, coordinator: FakeUser
+) -> None:
+    made = await sam_with_needs(world, sam, "bsl", "transport")
+    app = made.application_id
+    await open_sam(world, coordinator)
+    message_id = last_to(world, coordinator.id).message_id
+    [(briefing, version)] = await rows(
+        world, "SELECT id, version FROM sessions WHERE key = 'briefing'"
+    )
+
+    async def press(data: str) -> str:
+        """What the coordinator sees after the press (a tap that changes nothing on the
+        page, like a second forged one, leaves the page as it was)."""
+        reply = await world.harness.press(coordinator, message_id, data)
+        if reply.messages or reply.edited:
+            return reply.last.text
+        [page] = [m for m in world.api.messages_to(coordinator.id) if m.message_id == message_id]
+        return page.text
+
+    # A need the person does not have, or that is not a need at all.
+    assert "no longer asks for this" in await press(f"k:nm:{app}:step_free:0:0:asked:arranged")
+    assert "no longer asks for this" in await press(f"k:nm:{app}:nonsense:0:0:asked:arranged")
+    # A session at an old version (it moved), or one that is not this panel's.
+    moved = await press(f"k:nm:{app}:bsl:{briefing}:{version + 1}:asked:arranged")
+    assert "has moved, been cancelled or begun" in moved
+    assert "has moved" in await press(f"k:nm:{app}:bsl:99999:1:asked:arranged")
+    # A page that showed an older state: someone marked it meanwhile.
+    await press(f"k:nm:{app}:bsl:0:0:asked:arranging")
+    meanwhile = await press(f"k:nm:{app}:bsl:0:0:asked:arranged")
+    assert "Someone marked this meanwhile (being arranged), so your tap changed" in meanwhile
+    # Mangled data: the old-button reply.
+    assert "no longer works" in await press(f"k:nm:{app}:bsl:0:0:asked:booked")
+    assert await rows(world, "SELECT need, session_id, state FROM need_states") == [
+        ("bsl", 0, "arranging")
+    ]
+    # The person withdrew: nothing changes.
+    await set_statuses(world, [sam.id], ["withdrawn"])
+    gone = await press(f"k:nm:{app}:bsl:0:0:arranging:arranged")
+    assert "Sam is no longer in the running for this panel, so nothing was changed" in gone
+    assert await rows(world, "SELECT state FROM need_states") == [("arranging",)]
+    assert not said_to(world, sam.id, "Good news")
+
+
+async def test_a_changed_need_goes_back_to_asked_for_and_the_reminder_follows(
+    world: World, sam: FakeUser, coordinator: FakeUser
+) -> None:
+    made = await sam_with_needs(world, sam, "bsl", "transport")
+    await open_sam(world, coordinator)
+    await world.harness.press_button(coordinator, "✅ BSL interpreter: all sessions")
+    await world.harness.press_button(coordinator, "Back to Sam")
+    await world.harness.press_button(coordinator, "✅ Transport or taxi: all sessions")
+    async with world.db.transaction() as tx:  # Sam drops transport, then ticks it again
+        await volunteers.set_needs(tx, made.volunteer_id, ["bsl"])
+        await volunteers.set_needs(tx, made.volunteer_id, ["bsl", "transport"])
+    await tick_at(world, london(2027, 3, 2, 11))
+    reminder = reminders(world, sam)[-1]
+    assert "We have booked a BSL interpreter for you." in reminder
+    assert STILL.format("transport or a taxi") in reminder
+    assert [m.text for m in messages(world, sam.id, "Good news")] == [
+        m for m in [m.text for m in messages(world, sam.id, "Good news")] if "BSL" in m
+    ]  # the transport notice, not yet sent, was dropped with the change
+    async with world.db.transaction() as tx:  # Sam withdraws the needs consent
+        await volunteers.set_needs_consent(tx, made.volunteer_id, None)
+    await tick_at(world, london(2027, 3, 8, 11))
+    reminder = reminders(world, sam)[-1]
+    assert "Help for you" not in reminder and "BSL" not in reminder
+    assert await rows(world, "SELECT * FROM need_states") == []

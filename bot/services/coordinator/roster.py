@@ -101,6 +101,16 @@ async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False
     page = min(max(page, 0), pages - 1)
     shown = people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     bidders = len(panel.spec.bidders)
+    sessions = await panels.sessions(c.tx, panel.id)
+    marks = await need_states.for_applications(c.tx, [e.application.id for e in shown])
+
+    def to_arrange(entry: Entry) -> int:
+        if entry.application.status not in IN_THE_RUNNING:
+            return 0
+        own = marks.get(entry.application.id, {})
+        found = need_marks.tallies(entry.volunteer, entry.application, sessions, own, c.now)
+        return sum(t.open for t in found)
+
     lines = [
         {
             "number": page * PAGE_SIZE + n + 1,
@@ -109,6 +119,7 @@ async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False
             "role": label(f"coord_role.{entry.volunteer.role}") if entry.volunteer.role else None,
             "unreachable": entry.volunteer.unreachable,
             "conflicted": selection.rules_out_most_bids(len(entry.application.conflicts), bidders),
+            "to_arrange": to_arrange(entry),
         }
         for n, entry in enumerate(shown)
     ]
