@@ -222,9 +222,9 @@ async def person(c: CoordCtx, application_id: int, *, note: str | None = None) -
     ]
     marks = (await need_states.for_applications(c.tx, [app_id])).get(app_id, {})
     needs = need_marks.tallies(entry.volunteer, entry.application, sessions, marks, c.now)
+    buttons.append(kbutton("back_to_roster", RosterPage(panel.id, 0)))
     if status in IN_THE_RUNNING:
         buttons += need_marks.person_buttons(app_id, marks, needs)
-    buttons.append(kbutton("back_to_roster", RosterPage(panel.id, 0)))
     await c.audit("view_person", panel, volunteer_id=entry.volunteer.id)
     context = person_context(panel, sessions, entry, needs)
     text = render("coordinator/person", note=note, **context)
