@@ -325,10 +325,34 @@ class ReplyTo(CallbackData, prefix="k:reply"):
     question_id: Id
 
 
+NeedStateName = Literal["asked", "arranging", "arranged", "cannot"]
+
+
+@dataclass(frozen=True)
+class NeedPage(CallbackData, prefix="k:np"):
+    """One person's one need, with its state at each session."""
+
+    application_id: Id
+    need: Word
+
+
+@dataclass(frozen=True)
+class MarkNeed(CallbackData, prefix="k:nm"):
+    """Mark a need for one session (at `version`) or for all (session_id 0). `shown` is the
+    state the page showed, so a mark made meanwhile by someone else wins."""
+
+    application_id: Id
+    need: Word
+    session_id: Count
+    version: Count
+    shown: NeedStateName
+    to: Literal["arranging", "arranged", "cannot"]
+
+
 CoordinatorPress = (
     PickPanel | RosterPage | OpenPerson | SetStatus | Propose | Accept | DeclineRest
     | CloseSignups | Audience | StopBroadcast | SendBroadcast | ChooseSession | ChangeWhat
-    | ChangeDecision | ReplyTo
+    | ChangeDecision | ReplyTo | NeedPage | MarkNeed
 )
 
 

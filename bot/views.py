@@ -60,6 +60,12 @@ def local(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.astimezone(tz)
 
 
+def need_codes(codes: Iterable[str]) -> list[str]:
+    """The codes in the usual order."""
+    chosen = set(codes)
+    return [code for code in NEED_CODES if code in chosen]
+
+
 def need_labels(codes: Iterable[str]) -> list[str]:
     chosen = set(codes)
     return [label(f"need.{code}") for code in NEED_CODES if code in chosen]

@@ -10,30 +10,18 @@ from bot import views
 from bot.calendar import sessions_ics_document
 from bot.callbacks import FeedbackStep, OfferAnswer, ReminderAnswer
 from bot.model import FEEDBACK_QUESTIONS, Application, Panel, Session, Volunteer
-from bot.needs import NEED_CODES
 from bot.replies import Button, Reply, rows
+from bot.rules.needs import Marks, statuses
 from bot.store.attendance import Mark
 from bot.store.outcomes import PanelOutcome
 from messages import label, render
 
-# Needs that still apply when the session is at home, or only online.
-AT_HOME_NEEDS = frozenset({"large_print"})
-ONLINE_NEEDS = frozenset({"large_print", "bsl", "breaks", "late_start"})
 
-
-def arranged_needs(volunteer: Volunteer, session: Session) -> list[str]:
-    """The person's recorded needs that apply to this session, in the usual order."""
-    if volunteer.needs_consented_at is None:
-        return []
-    relevant: frozenset[str] | None = None
-    if session.kind == "evaluation_window":
-        relevant = AT_HOME_NEEDS
-    elif session.venue is None:
-        relevant = ONLINE_NEEDS
+def need_lines(volunteer: Volunteer, session: Session, marks: Marks) -> list[dict[str, Any]]:
+    """What the help a person asked for looks like in a message: each need's own state."""
     return [
-        code
-        for code in NEED_CODES
-        if code in volunteer.needs and (relevant is None or code in relevant)
+        {"code": s.need, "state": s.state, "note": s.note}
+        for s in statuses(volunteer, session, marks)
     ]
 
 
@@ -53,6 +41,7 @@ def reminder(
     now: datetime,
     *,
     late: bool,
+    marks: Marks,
 ) -> Reply:
     at_home = session.kind == "evaluation_window"
     pressed = ReminderAnswer("yes", application.id, session.id, session.version)
@@ -65,12 +54,33 @@ def reminder(
             days_away=_days_away(session, panel.timezone, now),
             late=late,
             at_home=at_home,
-            needs=arranged_needs(volunteer, session),
+            needs=need_lines(volunteer, session, marks),
         ),
         rows(
             Button(label(f"reminder.yes{suffix}"), pressed.pack()),
             Button(label(f"reminder.no{suffix}"), replace(pressed, answer="no").pack()),
         ),
+    )
+
+
+def needs_flag(
+    panel: Panel,
+    session: Session,
+    waiting: list[tuple[Volunteer, list[str]]],
+    now: datetime,
+) -> Reply:
+    """For coordinators: who still waits for which need, a few days before a session."""
+    return Reply(
+        render(
+            "scheduler/needs_flag",
+            panel=views.panel_view(panel),
+            session=views.session_view(session, panel.timezone),
+            days_away=_days_away(session, panel.timezone, now),
+            people=[
+                {"name": v.name or label("coord.no_name"), "needs": views.need_labels(needs)}
+                for v, needs in waiting
+            ],
+        )
     )
 
 

@@ -22,6 +22,9 @@ Rules, per panel:
   earlier; feedback with the award or `feedback_delay_days` later; one nudge after
   NUDGE_AFTER if nothing was answered.
 - Attendance thanks once a coordinator saved who came. Places offered to reserves.
+- Needs flags: `needs_flag_days` before each session (panel file, default 3), coordinators
+  are told once per session version which needs of the people expected there are still not
+  arranged, and for whom. Nothing is sent when all are settled.
 Only confirmed people get reminders and panel news; nobody who withdrew, was declined or
 was erased gets anything; people who blocked the bot are skipped.
 """
@@ -43,6 +46,7 @@ from bot.config import QuietHours
 from bot.context import AppContext
 from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
 from bot.replies import Reply
+from bot.rules.needs import open_needs
 from bot.rules.retention import deletion_due
 from bot.rules.timing import (
     is_urgent_change,
@@ -172,6 +176,12 @@ class Planner:
         self.result = result
         self._planned: set[str] = set()
         self._first_skip = len(result.skipped)
+        self._coordinators: list[int] | None = None
+
+    async def coordinators(self) -> list[int]:
+        if self._coordinators is None:
+            self._coordinators = await coordinator_ids(self.tx, self.ctx.settings)
+        return self._coordinators
 
     async def panel(self, state: PanelState) -> None:
         self._calendars(state)
@@ -179,6 +189,7 @@ class Planner:
         await self._offers(state)
         self._outcome(state)
         self._attendance(state)
+        await self._need_flags(state)
 
     async def record_skips(self) -> None:
         """Record this transaction's skips in the ledger, so they are never due again."""
@@ -322,6 +333,7 @@ class Planner:
                         volunteer,
                         self.now,
                         late=late,
+                        marks=s.need_marks.get(application.id, {}),
                     ),
                 )
 
@@ -448,6 +460,43 @@ class Planner:
                     self.now,
                 ),
             )
+
+    async def _need_flags(self, s: PanelState) -> None:
+        panel = s.panel
+        ahead = timedelta(days=panel.spec.needs_flag_days)
+        for session in s.sessions:
+            if session.cancelled or session.starts_at <= self.now:
+                continue
+            if self.now < session.starts_at - ahead:
+                continue
+            waiting = [
+                (volunteer, needs)
+                for application, volunteer in s.people
+                if expected_at(application, session)
+                for needs in (
+                    open_needs(volunteer, session, s.need_marks.get(application.id, {})),
+                )
+                if needs
+            ]
+            if not waiting:
+                continue
+            keys = {
+                chat_id: ledger_key("needs_flag", session.id, session.version, chat_id)
+                for chat_id in await self.coordinators()
+            }
+            for chat_id, key in keys.items():
+                if key in s.ledger:
+                    continue
+                self._due(
+                    kind="needs_flag",
+                    keys=(key,),
+                    panel_id=panel.id,
+                    send_at=session.starts_at - ahead,
+                    urgent=False,
+                    tz=panel.timezone,
+                    chat_id=chat_id,
+                    build=partial(compose.needs_flag, panel, session, waiting, self.now),
+                )
 
     # --- notices queued by use cases, and retention ----------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 from zoneinfo import ZoneInfo
@@ -19,10 +19,12 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
+from bot.rules.needs import NeedMark
 from bot.store import (
     applications,
     attendance,
     ledger,
+    need_states,
     offers,
     outcomes,
     panels,
@@ -53,6 +55,7 @@ class PanelState:
     feedback: dict[int, Feedback]
     offers: list[PlaceOffer]  # not answered yet
     marks: list[Mark]
+    need_marks: dict[int, dict[tuple[str, int], NeedMark]] = field(default_factory=dict)
 
     def sent(self, key: str) -> Entry | None:
         entry = self.ledger.get(key)
@@ -136,6 +139,7 @@ async def panel_states(
     replies = await offers.replies_for_panels(tx, ids)
     outcome = await outcomes.for_panels(tx, ids)
     feedback = await outcomes.feedback_for_panels(tx, ids)
+    need_marks = await need_states.for_applications(tx, (a.id for a in confirmed))
     states = []
     for panel_id in ids:
         pairs = reachable.get(panel_id, {})
@@ -152,6 +156,7 @@ async def panel_states(
                 feedback={f.application_id: f for f in feedback[panel_id]},
                 offers=open_offers[panel_id],
                 marks=marks[panel_id],
+                need_marks=need_marks,
             )
         )
     return states

@@ -10,6 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.model import Volunteer
+from bot.store import need_states
 from bot.store.db import Database, fetch_all, fetch_one, scrub_after_commit
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, from_db_optional, to_db
@@ -118,15 +119,21 @@ async def set_needs_consent(
         (None if now is None else to_db(now), volunteer_id),
     )
     if now is None:
+        await need_states.forget(tx, volunteer_id)
         await tx.execute("DELETE FROM needs WHERE volunteer_id = ?", (volunteer_id,))
         await tx.execute("UPDATE volunteers SET needs_note = NULL WHERE id = ?", (volunteer_id,))
 
 
 async def set_needs(tx: aiosqlite.Connection, volunteer_id: int, codes: Iterable[str]) -> None:
+    chosen = set(codes)
+    had = {r["code"] for r in await fetch_all(
+        tx, "SELECT code FROM needs WHERE volunteer_id = ?", (volunteer_id,)
+    )}  # fmt: skip
+    await need_states.forget(tx, volunteer_id, had ^ chosen)  # changed needs: asked for again
     await tx.execute("DELETE FROM needs WHERE volunteer_id = ?", (volunteer_id,))
     await tx.executemany(
         "INSERT INTO needs (volunteer_id, code) VALUES (?, ?)",
-        [(volunteer_id, code) for code in sorted(set(codes))],
+        [(volunteer_id, code) for code in sorted(chosen)],
     )
 
 

@@ -83,5 +83,12 @@ def test_a_coordinator_runs_the_example_panel_to_a_confirmed_panel_in_the_sandbo
         "Signed up: 9 · With a place: 6 of 6 · Reserves: 3 of 3",
         "You have a place on the panel.",
         "Welcome and briefing: Tuesday 9 March 2027, 12 noon",
+        "Saved: Step-free access for Sam is ✅ arranged.",
+        "Saved: Reading stand for Sam is ✖ can't be arranged.",
+        "We have booked a step-free way in for you for every session.",
+        "We will bring a book rest for you instead.",
+        "• We have booked a step-free way in for you.",
+        # The briefing moved after the mark, so its reading stand is being arranged again.
+        "• You asked for a reading stand. We are still arranging it.",
     ):
         assert step in out, step

@@ -213,8 +213,8 @@ async def test_needs_adds_up_what_the_venue_must_arrange(
     await seed(world, 8)
     reply = await world.harness.say(coordinator, f"/needs {EXAMPLE_CODE}")
     assert "Support needs for Help choose" in reply.text
-    assert "Reading stand: 1\nAlex 1" in reply.text
-    assert "BSL interpreter: 1\nFemi 1" in reply.text
+    assert "• Reading stand: 1 · ⚠️ to arrange: Alex 1\n" in reply.text
+    assert "• BSL interpreter: 1 · ⚠️ to arrange: Femi 1\n" in reply.text
     assert "please do not share names with the venue" in reply.text
     await sign_up(world, sam)
     own = await world.harness.say(sam, "/needs")  # a volunteer still gets their own

@@ -146,4 +146,4 @@ async def test_a_volunteer_who_signed_up_in_the_chat_gets_the_calendar_and_remin
     await tick_at(world, london(2027, 3, 8, 11))
     reminder = messages(world, sam.id, "A reminder about Welcome and briefing")
     assert len(reminder) == 1
-    assert "We have arranged a reading stand for you" in reminder[0].text
+    assert "You asked for a reading stand. We are still arranging it." in reminder[0].text

@@ -158,10 +158,13 @@ async def test_reminders_show_access_and_the_help_the_person_asked_for(
         "Ashbridge Community Centre",
         "Hearing loop",
         "tomorrow, 11am to 1pm",
-        "We have arranged a reading stand for you",
-        "We have arranged caffeine-free drinks for you",
+        "You asked for a reading stand. We are still arranging it. "
+        "We will tell you when it is booked.",
+        "You asked for caffeine-free drinks. We are still arranging it.",
     ):
         assert fact in text, fact
+    # Nobody has booked anything yet, so nothing may say it is.
+    assert "We have booked" not in text and "We have arranged" not in text
     assert [
         b.text for row in messages(world, sam.id, "A reminder about")[-1].buttons for b in row
     ] == ["I'll be there", "I can't make it"]

@@ -42,6 +42,8 @@ def contexts() -> list[dict[str, Any]]:
         "question": "Can I bring my support worker?",
         "answer": "Yes, of course. Tell us their name so we can plan lunch.",
         "text": "The training day moves to Room 3. It starts at the same time.",
+        "need": "bsl",
+        "note": "We will pay for you to bring your own interpreter.",
     }
     change = {
         "title": "Welcome and briefing",

@@ -33,7 +33,12 @@ def context(**changes: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "panel": views.panel_view(panel), "spec": panel.spec, "name": "Sam",
         "session": session_views[0], "sessions": session_views, "days_away": 1, "late": True,
-        "at_home": False, "needs": ["reading_stand", "drinks", "bsl"], "cancelled": False,
+        "at_home": False, "needs": [
+            {"code": "reading_stand", "state": "arranged", "note": None},
+            {"code": "drinks", "state": "asked", "note": None},
+            {"code": "bsl", "state": "cannot",
+             "note": "We will pay for you to bring your own interpreter."},
+        ], "cancelled": False,
         "awarded_to": "Brightwater Wellbeing CIC",
         "note": "The panel preferred another plan. Its costs were too high.",
         "paid": True, "amount_pence": 4000, "hours": 2.0, "payment": panel.spec.payment,

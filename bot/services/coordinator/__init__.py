@@ -21,6 +21,8 @@ from bot.callbacks import (
     CloseSignups,
     CoordinatorPress,
     DeclineRest,
+    MarkNeed,
+    NeedPage,
     OpenPerson,
     PanelCommand,
     PickPanel,
@@ -34,7 +36,14 @@ from bot.callbacks import (
 from bot.context import AppContext, Person
 from bot.model import Panel
 from bot.replies import Outcome, Reply, rows
-from bot.services.coordinator import broadcast, questions, reports, roster, session_changes
+from bot.services.coordinator import (
+    broadcast,
+    need_marks,
+    questions,
+    reports,
+    roster,
+    session_changes,
+)
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
 from bot.store import coordinators, volunteers
 from bot.store.rights import is_coordinator
@@ -152,6 +161,10 @@ class CoordinatorService:
                 return await session_changes.decide(c, change_id, choice)
             case ReplyTo(question_id):
                 return await questions.start_reply(c, question_id)
+            case NeedPage():
+                return await need_marks.open_page(c, pressed)
+            case MarkNeed():
+                return await need_marks.mark(c, pressed)
             case RosterPage() | Propose() | Accept() | DeclineRest() | CloseSignups():
                 return await self._panel_press(c, pressed)
         return out_of_date()  # SendBroadcast, which `button` takes itself
@@ -192,6 +205,8 @@ class CoordinatorService:
             return await broadcast.typed(c, data, typed)
         if kind == questions.INPUT:
             return await questions.typed(c, data, typed)
+        if kind == need_marks.INPUT:
+            return await need_marks.typed(c, data, typed)
         if kind in (session_changes.TIME_INPUT, session_changes.VENUE_INPUT):
             return await session_changes.typed(c, kind, data, typed)
         await coordinators.clear_input(c.tx, c.person.telegram_id)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from bot import views
+from bot.callbacks import MarkNeed, NeedPage
 from bot.csvfile import to_csv
 from bot.model import IN_THE_RUNNING, Panel
 from bot.needs import NEED_CODES
 from bot.replies import Document, Outcome, Reply
-from bot.services.coordinator.base import CoordCtx
+from bot.rules.needs import ALL_SESSIONS, SETTLED, needs_for_session, shown_state, status_of
+from bot.services.coordinator.base import CoordCtx, kbutton
 from bot.services.coordinator.roster import Entry, entries, live_sessions
-from bot.store import anonymous, panels
+from bot.store import anonymous, need_states, panels
 from messages import label, render
 
 
@@ -23,13 +27,53 @@ async def _candidates(c: CoordCtx, panel: Panel) -> list[Entry]:
     return sorted(people, key=lambda e: order[e.application.status])
 
 
+# At most this many "still to arrange" pairs get buttons on /needs; the rest are on /roster.
+NEED_BUTTONS = 8
+
+
 async def needs(c: CoordCtx, panel: Panel) -> Outcome:
+    """Per coming session, each need counted over everyone in the running who has not said
+    they can't come, with how many are arranged and who is still to arrange."""
+    everyone = await entries(c, panel)
     people = await _candidates(c, panel)
-    totals = []
-    for code in NEED_CODES:
-        who = [f"{e.name}{_marker(e)}" for e in people if code in e.volunteer.needs]
-        if who:
-            totals.append({"need": label(f"need.{code}"), "count": len(who), "who": who})
+    counted = Counter(e.application.status for e in people)
+    marks = await need_states.for_applications(c.tx, [e.application.id for e in people])
+    sessions = [s for s in live_sessions(await panels.sessions(c.tx, panel.id))
+                if s.starts_at > c.now]  # fmt: skip
+    items = []
+    to_arrange: dict[tuple[int, str], Entry] = {}
+    for session in sessions:
+        there = [e for e in people if e.application.availability.get(session.id) != "no"]
+        totals = []
+        for code in NEED_CODES:
+            asking = [e for e in there if code in needs_for_session(e.volunteer, session)]
+            if not asking:
+                continue
+            states = {
+                e.application.id: status_of(marks.get(e.application.id, {}), code, session).state
+                for e in asking
+            }
+            still = [e for e in asking if states[e.application.id] not in SETTLED]
+            for e in still:
+                to_arrange.setdefault((e.application.id, code), e)
+            totals.append(
+                {
+                    "need": label(f"need.{code}"),
+                    "count": len(asking),
+                    "arranged": sum(1 for v in states.values() if v == "arranged"),
+                    "cannot": sum(1 for v in states.values() if v == "cannot"),
+                    "still": [f"{e.name}{_marker(e)}" for e in still],
+                }
+            )
+        items.append(
+            {
+                "session": views.session_view(session, panel.timezone),
+                "online": session.venue is None,
+                "at_home": session.kind == "evaluation_window",
+                "there": len(there),
+                "totals": totals,
+            }
+        )
     notes = [
         {"name": f"{e.name}{_marker(e)}", "note": e.volunteer.needs_note}
         for e in people
@@ -37,15 +81,34 @@ async def needs(c: CoordCtx, panel: Panel) -> Outcome:
     ]
     none_told = sum(1 for e in people if not e.volunteer.needs and not e.volunteer.needs_note)
     await c.audit("view_needs", panel)
+    pairs = list(to_arrange.items())
     text = render(
         "coordinator/needs",
         panel=views.panel_view(panel),
-        totals=totals,
+        items=items,
         notes=notes,
         people=len(people),
+        confirmed=counted["confirmed"],
+        reserve=counted["reserve"],
+        applied=counted["applied"],
+        left_out=len(everyone) - len(people),
         none_told=none_told,
+        pairs=len(pairs),
+        shown=min(len(pairs), NEED_BUTTONS),
     )
-    return Outcome([Reply(text)])
+    buttons = []
+    for (application_id, code), entry in pairs[:NEED_BUTTONS]:
+        own = marks.get(application_id, {})
+        every = shown_state(own, code, ALL_SESSIONS, [])
+        need, name = label(f"need.{code}"), entry.name[:30]
+        quick = MarkNeed(application_id, code, ALL_SESSIONS, 0, every, "arranged")
+        buttons.append(
+            (
+                kbutton("need_quick_for", quick, name=name, need=need),
+                kbutton("need_open_for", NeedPage(application_id, code), name=name, need=need),
+            )
+        )
+    return Outcome([Reply(text, tuple(buttons))])
 
 
 async def availability(c: CoordCtx, panel: Panel) -> Outcome:

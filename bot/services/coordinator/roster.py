@@ -22,8 +22,9 @@ from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
 from bot.replies import Notice, Outcome, Reply, rows
 from bot.rules import panels as rules
 from bot.rules import selection
+from bot.services.coordinator import need_marks
 from bot.services.coordinator.base import PAGE_SIZE, CoordCtx, kbutton, out_of_date, say
-from bot.store import applications, panels, volunteers
+from bot.store import applications, need_states, panels, volunteers
 from messages import label, render
 
 SUBMITTED = ("applied", "confirmed", "reserve", "declined", "withdrawn")
@@ -100,6 +101,16 @@ async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False
     page = min(max(page, 0), pages - 1)
     shown = people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     bidders = len(panel.spec.bidders)
+    sessions = await panels.sessions(c.tx, panel.id)
+    marks = await need_states.for_applications(c.tx, [e.application.id for e in shown])
+
+    def to_arrange(entry: Entry) -> int:
+        if entry.application.status not in IN_THE_RUNNING:
+            return 0
+        own = marks.get(entry.application.id, {})
+        found = need_marks.tallies(entry.volunteer, entry.application, sessions, own, c.now)
+        return sum(t.open for t in found)
+
     lines = [
         {
             "number": page * PAGE_SIZE + n + 1,
@@ -108,6 +119,7 @@ async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False
             "role": label(f"coord_role.{entry.volunteer.role}") if entry.volunteer.role else None,
             "unreachable": entry.volunteer.unreachable,
             "conflicted": selection.rules_out_most_bids(len(entry.application.conflicts), bidders),
+            "to_arrange": to_arrange(entry),
         }
         for n, entry in enumerate(shown)
     ]
@@ -137,7 +149,9 @@ async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False
 # --- one person -------------------------------------------------------------------------------
 
 
-def person_context(panel: Panel, sessions: list[Session], entry: Entry) -> dict[str, Any]:
+def person_context(
+    panel: Panel, sessions: list[Session], entry: Entry, needs: list[need_marks.Tally]
+) -> dict[str, Any]:
     application, volunteer = entry.application, entry.volunteer
     availability = [
         {
@@ -158,7 +172,16 @@ def person_context(panel: Panel, sessions: list[Session], entry: Entry) -> dict[
         "submitted": application.submitted_at.astimezone(panel.timezone)
         if application.submitted_at
         else None,
-        "needs": views.need_labels(volunteer.needs),
+        "needs": [
+            {
+                "need": label(f"need.{t.need}"),
+                "sessions": t.sessions,
+                "arranged": t.arranged,
+                "cannot": t.cannot,
+                "open": t.open,
+            }
+            for t in needs
+        ],
         "needs_note": volunteer.needs_note,
         "availability": availability,
         "days": views.day_labels(application.days),
@@ -191,14 +214,20 @@ async def person(c: CoordCtx, application_id: int, *, note: str | None = None) -
     panel, entry = found
     sessions = await panels.sessions(c.tx, panel.id)
     status = entry.application.status
+    app_id = entry.application.id
     buttons = [
-        kbutton(f"decide_{to}", SetStatus(entry.application.id, status, to))
+        kbutton(f"decide_{to}", SetStatus(app_id, status, to))
         for to in DECISIONS
         if rules.can_move(status, to)
     ]
+    marks = (await need_states.for_applications(c.tx, [app_id])).get(app_id, {})
+    needs = need_marks.tallies(entry.volunteer, entry.application, sessions, marks, c.now)
     buttons.append(kbutton("back_to_roster", RosterPage(panel.id, 0)))
+    if status in IN_THE_RUNNING:
+        buttons += need_marks.person_buttons(app_id, marks, needs)
     await c.audit("view_person", panel, volunteer_id=entry.volunteer.id)
-    text = render("coordinator/person", note=note, **person_context(panel, sessions, entry))
+    context = person_context(panel, sessions, entry, needs)
+    text = render("coordinator/person", note=note, **context)
     return Outcome([Reply(text, rows(*buttons), edit=True)])
 
 
