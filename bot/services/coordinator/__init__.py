@@ -21,6 +21,7 @@ from bot.callbacks import (
     CloseSignups,
     CoordinatorPress,
     DeclineRest,
+    HeldDecisions,
     OpenPerson,
     PanelCommand,
     PickPanel,
@@ -28,13 +29,22 @@ from bot.callbacks import (
     ReplyTo,
     RosterPage,
     SendBroadcast,
+    SendDecisions,
     SetStatus,
     StopBroadcast,
+    UndoDecision,
 )
 from bot.context import AppContext, Person
 from bot.model import Panel
 from bot.replies import Outcome, Reply, rows
-from bot.services.coordinator import broadcast, questions, reports, roster, session_changes
+from bot.services.coordinator import (
+    broadcast,
+    decisions,
+    questions,
+    reports,
+    roster,
+    session_changes,
+)
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
 from bot.store import coordinators, volunteers
 from bot.store.rights import is_coordinator
@@ -142,6 +152,8 @@ class CoordinatorService:
                 return await roster.person(c, application_id)
             case SetStatus(application_id, expected, to):
                 return await roster.set_status(c, application_id, expected, to)
+            case UndoDecision(application_id):
+                return await roster.undo(c, application_id)
             case Audience(broadcast_id, audience):
                 return await broadcast.choose(c, broadcast_id, audience)
             case StopBroadcast(broadcast_id):
@@ -152,12 +164,28 @@ class CoordinatorService:
                 return await session_changes.decide(c, change_id, choice)
             case ReplyTo(question_id):
                 return await questions.start_reply(c, question_id)
-            case RosterPage() | Propose() | Accept() | DeclineRest() | CloseSignups():
+            case (
+                RosterPage()
+                | Propose()
+                | Accept()
+                | DeclineRest()
+                | CloseSignups()
+                | HeldDecisions()
+                | SendDecisions()
+            ):
                 return await self._panel_press(c, pressed)
         return out_of_date()  # SendBroadcast, which `button` takes itself
 
     async def _panel_press(
-        self, c: CoordCtx, pressed: RosterPage | Propose | Accept | DeclineRest | CloseSignups
+        self,
+        c: CoordCtx,
+        pressed: RosterPage
+        | Propose
+        | Accept
+        | DeclineRest
+        | CloseSignups
+        | HeldDecisions
+        | SendDecisions,
     ) -> Outcome:
         panel = await c.panel(pressed.panel_id)
         if panel is None:
@@ -173,6 +201,10 @@ class CoordinatorService:
                 return await roster.decline_rest(c, panel, key)
             case CloseSignups(_, choice):
                 return await roster.close(c, panel, choice)
+            case HeldDecisions():
+                return await decisions.preview(c, panel)
+            case SendDecisions(_, key):
+                return await decisions.send_now(c, panel, key)
 
     # --- typed text ---------------------------------------------------------------------------
 
