@@ -67,6 +67,7 @@ async def check_news(application: AnyApplication) -> None:
         notices = await news.flush(tx, ctx.settings, now)
         notices += await session_changes.announce_pending(tx, ctx.settings, now)
     await send_notices(application, notices)
+    await runner_of(application).resume()  # broadcasts quiet hours held until now
 
 
 async def set_menus(application: AnyApplication) -> None:

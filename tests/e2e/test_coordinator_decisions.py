@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.standin.api import FakeUser
+from bot.telegram import coordinator_handlers
 from tests.conftest import EXAMPLE_CODE, START, World
-from tests.coordinating import application_of, rows, seed
+from tests.coordinating import application_of, rows, runner, seed
 from tests.scheduler_helpers import london, tick, tick_at
 
 PLACE = "Good news, Bea 1! You have a place"
@@ -121,3 +122,36 @@ async def test_send_now_in_quiet_hours_still_waits_for_the_morning(
     assert world.api.messages_to(people[1]) == []
     await tick_at(world, london(2027, 1, 12, 8, 0))
     assert len(news_to(world, people[1])) == 1
+
+
+async def test_no_decision_or_broadcast_reaches_a_volunteer_in_quiet_hours(
+    world: World, coordinator: FakeUser
+) -> None:
+    people = await seed(world, 12)
+    world.clock.set(london(2027, 1, 11, 22, 36))
+    await world.harness.say(coordinator, f"/broadcast {EXAMPLE_CODE}")
+    await world.harness.say(coordinator, "The venue has a new lift.")
+    await world.harness.press_button(coordinator, "Everyone signed up")
+    held = await world.harness.press_button(coordinator, "Send to 12")
+    assert "It is quiet hours, so your message to 12 people will go tomorrow at 8am" in (
+        held.last.text
+    )
+    await world.harness.say(coordinator, f"/roster {EXAMPLE_CODE}")
+    await world.harness.press_button(coordinator, "Proposed selection")
+    await world.harness.press_button(coordinator, "Confirm these places")
+    await world.harness.press_button(coordinator, "Tell the others kindly")
+    night = [london(2027, 1, 11, 22, 50), london(2027, 1, 11, 23, 59)]
+    night += [london(2027, 1, 12, hour, 30) for hour in range(0, 8)]
+    for moment in night:
+        await tick_at(world, moment)
+        await coordinator_handlers.check_news(world.harness.app)
+        await runner(world).join()
+        assert all(world.api.messages_to(p) == [] for p in people), moment
+    await tick_at(world, london(2027, 1, 12, 8, 0))
+    await coordinator_handlers.check_news(world.harness.app)
+    await runner(world).join()
+    assert all(len(news_to(world, p)) == 1 for p in people)
+    assert all(
+        sum("The venue has a new lift." in m.text for m in world.api.messages_to(p)) == 1
+        for p in people
+    )
