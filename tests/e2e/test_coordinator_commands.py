@@ -172,7 +172,9 @@ async def test_the_proposed_selection_is_confirmed_in_one_press(
     await world.harness.say(coordinator, f"/roster {EXAMPLE_CODE}")
     proposal = await world.harness.press_button(coordinator, "Proposed selection")
     assert "6 places and 3 reserves" in proposal.last.text
-    assert "Gus 1 has links to 3 of the 4 bidders" in proposal.last.text
+    chosen = proposal.last.text.split("Please check")[0]
+    assert "Gus 1" not in chosen  # links to 3 of the 4 bidders: never proposed first
+    assert "said No to 1 of the 4 main sessions everyone must come to" in proposal.last.text
     done = await world.harness.press_button(coordinator, "Confirm these places")
     assert "now has 6 people with a place and 3 reserves" in done.last.text
     assert "We will tell the 9 people whose status changed at 10:05am" in done.last.text

@@ -301,6 +301,7 @@ def candidates(people: list[Entry], sessions: list[Session]) -> list[selection.C
                 conflicts=len(entry.application.conflicts),
                 order=order,
                 reachable=not entry.volunteer.unreachable,
+                no=answers.count("no"),
             )
         )
     return found
@@ -336,6 +337,7 @@ async def propose(c: CoordCtx, panel: Panel, *, note: str | None = None) -> Outc
             "yes": fact.yes,
             "maybe": fact.maybe,
             "unreachable": not fact.reachable,
+            "reason": proposal.reasons.get(application_id),
         }
 
     warnings = [
