@@ -30,6 +30,8 @@ from bot.store import applications, outbox, panels, volunteers
 from messages import label, render
 
 SUBMITTED = ("applied", "confirmed", "reserve", "declined", "withdrawn")
+# The roster's order: waiting to hear first, then places, reserves, and those who left.
+ROSTER_ORDER = {status: n for n, status in enumerate(SUBMITTED)}
 # What a coordinator may do to a person from their page, in the order the buttons show.
 DECISIONS: tuple[Decision, ...] = get_args(Decision)
 
@@ -98,7 +100,10 @@ async def overview(c: CoordCtx) -> Outcome:
 
 
 async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False) -> Outcome:
-    people = await entries(c, panel)
+    people = sorted(
+        await entries(c, panel),
+        key=lambda e: (ROSTER_ORDER[e.application.status], e.name.casefold(), e.application.id),
+    )
     pages = max(1, -(-len(people) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
