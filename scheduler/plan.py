@@ -174,7 +174,7 @@ class Planner:
         self._first_skip = len(result.skipped)
 
     async def panel(self, state: PanelState) -> None:
-        self._calendars(state, await outbox.held_decisions(self.tx, state.panel.id))
+        self._calendars(state, await outbox.held_decisions(self.tx, state.panel.id, self.now))
         self._reminders(state)
         await self._offers(state)
         self._outcome(state)
@@ -227,7 +227,7 @@ class Planner:
         panel = s.panel
         for application, volunteer in s.people:
             if application.id in held:
-                continue  # their place is not told yet: the calendar file follows the news
+                continue  # their place is held (it may be undone): the file follows the news
             first = [
                 session
                 for session in s.sessions

@@ -166,15 +166,15 @@ async def remove(tx: aiosqlite.Connection, key: str) -> None:
     await tx.execute("DELETE FROM outbox WHERE key = ?", (key,))
 
 
-async def held_decisions(tx: aiosqlite.Connection, panel_id: int) -> set[int]:
-    """Applications of this panel whose decision has not been sent yet."""
+async def held_decisions(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> set[int]:
+    """Applications of this panel whose decision is still held (not due yet)."""
     return {
         int(r["application_id"])
         for r in await fetch_all(
             tx,
             "SELECT application_id FROM outbox WHERE panel_id = ? AND for_status IS NOT NULL "
-            "AND application_id IS NOT NULL",
-            (panel_id,),
+            "AND application_id IS NOT NULL AND not_before > ?",
+            (panel_id, to_db(now)),
         )
     }
 
