@@ -262,6 +262,28 @@ class SetStatus(CallbackData, prefix="k:set"):
 
 
 @dataclass(frozen=True)
+class UndoDecision(CallbackData, prefix="k:undo"):
+    """Undo the decisions about a person whose message has not gone yet."""
+
+    application_id: Id
+
+
+@dataclass(frozen=True)
+class HeldDecisions(CallbackData, prefix="k:held"):
+    """See what each person will be told, before it goes."""
+
+    panel_id: Id
+
+
+@dataclass(frozen=True)
+class SendDecisions(CallbackData, prefix="k:sendheld"):
+    """`key`: the held decisions the coordinator saw, so new ones are seen before sending."""
+
+    panel_id: Id
+    key: Key
+
+
+@dataclass(frozen=True)
 class Propose(CallbackData, prefix="k:propose"):
     panel_id: Id
 
@@ -352,7 +374,8 @@ class MarkNeed(CallbackData, prefix="k:nm"):
 CoordinatorPress = (
     PickPanel | RosterPage | OpenPerson | SetStatus | Propose | Accept | DeclineRest
     | CloseSignups | Audience | StopBroadcast | SendBroadcast | ChooseSession | ChangeWhat
-    | ChangeDecision | ReplyTo | NeedPage | MarkNeed
+    | ChangeDecision | ReplyTo | NeedPage | MarkNeed | UndoDecision | HeldDecisions
+    | SendDecisions
 )
 
 

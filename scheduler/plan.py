@@ -21,6 +21,9 @@ Rules, per panel:
 - Outcome: thanks once scoring is finished; award news at or after announce_at, never
   earlier; feedback with the award or `feedback_delay_days` later; one nudge after
   NUDGE_AFTER if nothing was answered.
+- A coordinator's decision waits in the outbox (bot/services/coordinator/decisions.py) and
+  goes only while the person's status is still the one it tells; the calendar file of a
+  new place waits for it.
 - Attendance thanks once a coordinator saved who came. Places offered to reserves.
 - Needs flags: `needs_flag_days` before each session (panel file, default 3), coordinators
   are told once per session version which needs of the people expected there are still not
@@ -184,7 +187,7 @@ class Planner:
         return self._coordinators
 
     async def panel(self, state: PanelState) -> None:
-        self._calendars(state)
+        self._calendars(state, await outbox.held_decisions(self.tx, state.panel.id, self.now))
         self._reminders(state)
         await self._offers(state)
         self._outcome(state)
@@ -234,9 +237,11 @@ class Planner:
 
     # --- calendars and reminders ------------------------------------------------------------
 
-    def _calendars(self, s: PanelState) -> None:
+    def _calendars(self, s: PanelState, held: set[int]) -> None:
         panel = s.panel
         for application, volunteer in s.people:
+            if application.id in held:
+                continue  # their place is held (it may be undone): the file follows the news
             first = [
                 session
                 for session in s.sessions
@@ -521,9 +526,11 @@ class Planner:
             if item.key in recorded:
                 await outbox.remove(self.tx, item.key)
                 continue
-            if (
-                item.application_id is not None
-                and statuses.get(item.application_id) not in IN_THE_RUNNING
+            status = None if item.application_id is None else statuses.get(item.application_id)
+            if (item.for_status is not None and status != item.for_status) or (
+                item.for_status is None
+                and item.application_id is not None
+                and status not in IN_THE_RUNNING
             ):
                 await outbox.remove(self.tx, item.key)
                 self._skip("outbox", item.key, item.panel_id)

@@ -250,6 +250,7 @@ class PanelSpec(_Model):
     retention_months: int | None = Field(default=None, ge=1, le=12)
     feedback_delay_days: int = Field(default=0, ge=0, le=365)
     needs_flag_days: int = Field(default=3, ge=0, le=60)
+    decision_hold_minutes: int = Field(default=5, ge=0, le=120)
     follow_on: tuple[FollowOn, ...] = ()
     feedback_session: Text | None = None
 

@@ -82,12 +82,21 @@ async def start(
     progress_chat_id: int,
     progress_message_id: int | None,
     now: datetime,
+    not_before: datetime | None = None,
 ) -> None:
-    """Fix who it goes to and mark it sending. The ledger rows make it restart-safe."""
+    """Fix who it goes to and mark it sending (from `not_before`, when quiet hours hold it).
+    The ledger rows make it restart-safe."""
     await tx.execute(
         "UPDATE broadcasts SET status = 'sending', skipped = ?, progress_chat_id = ?, "
-        "progress_message_id = ?, started_at = ? WHERE id = ?",
-        (skipped, progress_chat_id, progress_message_id, to_db(now), broadcast_id),
+        "progress_message_id = ?, started_at = ?, not_before = ? WHERE id = ?",
+        (
+            skipped,
+            progress_chat_id,
+            progress_message_id,
+            to_db(now),
+            None if not_before is None else to_db(not_before),
+            broadcast_id,
+        ),
     )
     await tx.executemany(
         "INSERT INTO broadcast_deliveries (broadcast_id, volunteer_id, position) VALUES (?, ?, ?) "
@@ -96,11 +105,15 @@ async def start(
     )
 
 
-async def sending(tx: aiosqlite.Connection) -> list[int]:
+async def sending(tx: aiosqlite.Connection, now: datetime) -> list[int]:
+    """Broadcasts to send now: those sending, and those quiet hours held until now."""
     return [
         int(row["id"])
         for row in await fetch_all(
-            tx, "SELECT id FROM broadcasts WHERE status = 'sending' ORDER BY id"
+            tx,
+            "SELECT id FROM broadcasts WHERE status = 'sending' "
+            "AND (not_before IS NULL OR not_before <= ?) ORDER BY id",
+            (to_db(now),),
         )
     ]
 

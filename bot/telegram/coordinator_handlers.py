@@ -67,6 +67,7 @@ async def check_news(application: AnyApplication) -> None:
         notices = await news.flush(tx, ctx.settings, now)
         notices += await session_changes.announce_pending(tx, ctx.settings, now)
     await send_notices(application, notices)
+    await runner_of(application).resume()  # broadcasts quiet hours held until now
 
 
 async def set_menus(application: AnyApplication) -> None:
@@ -159,7 +160,14 @@ def _register(
     for name in COMMANDS:
         application.add_handler(CommandHandler(name, command(name), filters=new_messages))
     # Not a coordinator: `pressed` returns None, and they get the answer to any old button.
+    def poke_scheduler() -> None:
+        # "Send these now": the scheduler sends held decisions, so it runs at once.
+        runner = application.bot_data.get("scheduler")
+        if runner is not None:
+            runner.poke()
+
     for kind in get_args(callbacks.CoordinatorPress):
-        on_press(application, kind, pressed, volunteer.old_button)
+        after = poke_scheduler if kind is callbacks.SendDecisions else None
+        on_press(application, kind, pressed, volunteer.old_button, after=after)
     on_press(application, callbacks.Reconfirm, reconfirmed, volunteer.old_button, edit=False)
     router.register(application, [service.text], volunteer.text)

@@ -74,7 +74,7 @@ def test_a_coordinator_runs_the_example_panel_to_a_confirmed_panel_in_the_sandbo
     for step in (
         "(added 8 made-up sign-ups",
         "You have signed up for Help choose",
-        "Done. Sam is now: Has a place. We have told them.",
+        "Done. Sam is now: Has a place. We will tell them at 10:05am.",
         "now has 6 people with a place and 3 reserves",
         "Sign-ups for Help choose who runs Ashbridge day services are closed",
         "Delivered: 6",

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from bot.standin.api import FakeUser
 from bot.telegram import coordinator_handlers
-from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, World
+from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, START, World
 from tests.coordinating import (
     SECOND_COORDINATOR,
     add_coordinator,
@@ -22,6 +22,7 @@ from tests.coordinating import (
     texts_to,
 )
 from tests.journey import consent, sign_up
+from tests.scheduler_helpers import tick_at
 
 UNKNOWN = "Sorry, I don't know that command."
 
@@ -120,10 +121,12 @@ async def test_a_decision_from_a_persons_page_tells_them_kindly(
     page = await world.harness.press_button(coordinator, "Bea 1")
     assert "Bea 1" in page.last.text and "When they can come" in page.last.text
     done = await world.harness.press_button(coordinator, "Give a place")
-    assert "Done. Bea 1 is now: Has a place. We have told them." in done.last.text
-    assert said_to(world, people[1], "Good news, Bea 1! You have a place")
+    assert "Done. Bea 1 is now: Has a place. We will tell them at 10:05am" in done.last.text
     assert (await application_of(world, people[1]))[1] == "confirmed"
+    await tick_at(world, START + timedelta(minutes=5))
+    assert said_to(world, people[1], "Good news, Bea 1! You have a place")
     await world.harness.press_button(coordinator, "Make a reserve")
+    await tick_at(world, START + timedelta(minutes=10))
     assert said_to(world, people[1], "You are a reserve")
     assert await rows(
         world, "SELECT action, detail FROM audit_log WHERE action = 'set_status'"
@@ -154,7 +157,9 @@ async def test_two_coordinators_acting_at_once_end_in_one_state_and_both_are_tol
     shown = "Has a place" if status == "confirmed" else "Not chosen"
     assert f"is now: {shown}" in winner.edited[-1].text
     assert f"Someone else changed this meanwhile. Alex 1 is now: {shown}" in loser.edited[-1].text
-    assert len([m for m in world.api.messages_to(person) if "Alex 1" in m.text]) == 1
+    await tick_at(world, START + timedelta(minutes=5))
+    news = [m for m in world.api.messages_to(person) if "Alex 1" in m.text and not m.document]
+    assert len(news) == 1  # one decision's news (a place also brings its calendar file)
     # the loser was also told by a notice the moment the other decided
     loser_chat = other if status == "confirmed" else coordinator
     assert any("changed Alex 1" in t for t in texts_to(world, loser_chat.id))
@@ -168,9 +173,14 @@ async def test_the_proposed_selection_is_confirmed_in_one_press(
     await world.harness.say(coordinator, f"/roster {EXAMPLE_CODE}")
     proposal = await world.harness.press_button(coordinator, "Proposed selection")
     assert "6 places and 3 reserves" in proposal.last.text
-    assert "Gus 1 has links to 3 of the 4 bidders" in proposal.last.text
+    chosen = proposal.last.text.split("Please check")[0]
+    assert "Gus 1" not in chosen  # links to 3 of the 4 bidders: never proposed first
+    assert "said No to 1 of the 4 main sessions everyone must come to" in proposal.last.text
     done = await world.harness.press_button(coordinator, "Confirm these places")
     assert "now has 6 people with a place and 3 reserves" in done.last.text
+    assert "We will tell the 9 people whose status changed at 10:05am" in done.last.text
+    assert not any(world.api.messages_to(p) for p in people)  # held: they can be undone
+    await tick_at(world, START + timedelta(minutes=5))
     statuses = [s for (s,) in await rows(world, "SELECT status FROM applications ORDER BY id")]
     assert (statuses.count("confirmed"), statuses.count("reserve"), statuses.count("applied")) == (
         6,
@@ -183,6 +193,7 @@ async def test_the_proposed_selection_is_confirmed_in_one_press(
     assert [s for (s,) in await rows(world, "SELECT status FROM applications")].count(
         "declined"
     ) == 3
+    await tick_at(world, START + timedelta(minutes=10))
     declined = [p for p in people if said_to(world, p, "can't offer you a place")]
     assert len(declined) == 3
 

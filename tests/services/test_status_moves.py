@@ -4,11 +4,24 @@ changes nothing; and nobody but a coordinator gets anything back at all."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.clock import FakeClock
 from bot.context import AppContext
+from scheduler.service import tick
 from tests.conftest import EXAMPLE_CODE
-from tests.services.chat import CoordinatorChat, VolunteerChat, decide, labels, sign_up, text, told
+from tests.services.chat import (
+    CoordinatorChat,
+    Telegram,
+    VolunteerChat,
+    decide,
+    labels,
+    sign_up,
+    text,
+    told,
+)
 from tests.services.db import one, rows
 
 DECISIONS = ["✅ Give a place", "🔸 Make a reserve", "Decline kindly"]
@@ -33,8 +46,13 @@ async def test_each_decision_is_saved_recorded_and_told_to_the_person(
 ) -> None:
     await sign_up(sam, code=EXAMPLE_CODE, name="Sam")
     done = await decide(priya, EXAMPLE_CODE, "Sam", decision)
-    assert f"Sam is now: {shown}. We have told them." in text(done)
-    assert [t for t in told(done, sam.person.chat_id) if sam_told in t]
+    assert f"Sam is now: {shown}. We will tell them at 10:05am." in text(done)
+    assert told(done, sam.person.chat_id) == []  # held: it can be undone until then
+    assert isinstance(app.clock, FakeClock)
+    app.clock.advance(timedelta(minutes=5))
+    telegram = Telegram()
+    await tick(app, telegram.send)
+    assert telegram.to(sam.person.chat_id, sam_told)
     assert await one(app.db, "SELECT status FROM applications") == status
     assert await rows(app.db, "SELECT detail FROM audit_log WHERE action = 'set_status'") == [
         (f"applied -> {status}",)

@@ -72,8 +72,35 @@ def test_decisions_already_made_are_kept_before_availability() -> None:
         person(4, yes=4),
     ]
     proposal = propose(people, places=2, reserve_ratio=0.5, bidders=4)
+    assert proposal.panel == (2, 1)  # the place is kept; a new sign-up fills the other
+    assert proposal.reserves == (3,)  # the reserve stays a reserve
+    assert proposal.reasons == {2: "kept_place", 1: "most_free", 3: "kept_reserve"}
+
+
+def test_a_reserve_linked_to_most_bidders_is_not_put_first() -> None:
+    people = [
+        person(1, status="reserve", yes=4, conflicts=3),
+        person(2, yes=2),
+        person(3, yes=1),
+        person(4, yes=4, conflicts=3),
+    ]
+    proposal = propose(people, places=2, reserve_ratio=0.5, bidders=4)
     assert proposal.panel == (2, 3)
     assert proposal.reserves == (1,)
+    assert [w.application_id for w in proposal.warnings if w.kind == "conflicts"] == [1]
+
+
+def test_people_linked_to_most_bidders_come_last_even_if_free_for_all() -> None:
+    people = [person(1, yes=4, conflicts=3), person(2, yes=1), person(3, yes=0)]
+    proposal = propose(people, places=2, reserve_ratio=0.5, bidders=4)
+    assert proposal.panel == (2, 3) and proposal.reserves == (1,)
+
+
+def test_a_place_for_someone_who_said_no_to_a_main_session_is_warned_about() -> None:
+    people = [person(1, yes=3), person(2, yes=4)]
+    people[0] = Candidate(1, "applied", "carer", 3, 0, 0, order=1, no=1)
+    proposal = propose(people, places=2, reserve_ratio=0, bidders=4)
+    assert [(w.kind, w.count, w.application_id) for w in proposal.warnings] == [("said_no", 1, 1)]
 
 
 def test_people_who_left_or_were_declined_are_never_proposed() -> None:

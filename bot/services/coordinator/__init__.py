@@ -21,6 +21,7 @@ from bot.callbacks import (
     CloseSignups,
     CoordinatorPress,
     DeclineRest,
+    HeldDecisions,
     MarkNeed,
     NeedPage,
     OpenPerson,
@@ -30,14 +31,17 @@ from bot.callbacks import (
     ReplyTo,
     RosterPage,
     SendBroadcast,
+    SendDecisions,
     SetStatus,
     StopBroadcast,
+    UndoDecision,
 )
 from bot.context import AppContext, Person
 from bot.model import Panel
 from bot.replies import Outcome, Reply, rows
 from bot.services.coordinator import (
     broadcast,
+    decisions,
     need_marks,
     questions,
     reports,
@@ -151,6 +155,8 @@ class CoordinatorService:
                 return await roster.person(c, application_id)
             case SetStatus(application_id, expected, to):
                 return await roster.set_status(c, application_id, expected, to)
+            case UndoDecision(application_id):
+                return await roster.undo(c, application_id)
             case Audience(broadcast_id, audience):
                 return await broadcast.choose(c, broadcast_id, audience)
             case StopBroadcast(broadcast_id):
@@ -165,12 +171,28 @@ class CoordinatorService:
                 return await need_marks.open_page(c, pressed)
             case MarkNeed():
                 return await need_marks.mark(c, pressed)
-            case RosterPage() | Propose() | Accept() | DeclineRest() | CloseSignups():
+            case (
+                RosterPage()
+                | Propose()
+                | Accept()
+                | DeclineRest()
+                | CloseSignups()
+                | HeldDecisions()
+                | SendDecisions()
+            ):
                 return await self._panel_press(c, pressed)
         return out_of_date()  # SendBroadcast, which `button` takes itself
 
     async def _panel_press(
-        self, c: CoordCtx, pressed: RosterPage | Propose | Accept | DeclineRest | CloseSignups
+        self,
+        c: CoordCtx,
+        pressed: RosterPage
+        | Propose
+        | Accept
+        | DeclineRest
+        | CloseSignups
+        | HeldDecisions
+        | SendDecisions,
     ) -> Outcome:
         panel = await c.panel(pressed.panel_id)
         if panel is None:
@@ -186,6 +208,10 @@ class CoordinatorService:
                 return await roster.decline_rest(c, panel, key)
             case CloseSignups(_, choice):
                 return await roster.close(c, panel, choice)
+            case HeldDecisions():
+                return await decisions.preview(c, panel)
+            case SendDecisions(_, key):
+                return await decisions.send_now(c, panel, key)
 
     # --- typed text ---------------------------------------------------------------------------
 

@@ -14,7 +14,9 @@ from bot import views
 from bot.callbacks import Audience, AudienceName, SendBroadcast, StopBroadcast
 from bot.model import IN_THE_RUNNING, Panel
 from bot.replies import Outcome, Reply, rows
+from bot.rules.timing import next_allowed_send
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
+from bot.services.coordinator.decisions import when_words
 from bot.store import broadcasts, coordinators
 from bot.store.broadcasts import Broadcast
 from bot.text import clean
@@ -150,6 +152,9 @@ async def send(
     )
     if not reachable:
         return Outcome([say("broadcast_nobody")]), None
+    # Nothing but urgent session changes goes in quiet hours: a broadcast waits for morning.
+    goes_at = next_allowed_send(c.now, c.app.settings.quiet_hours, panel.timezone, urgent=False)
+    held = goes_at > c.now
     await broadcasts.start(
         c.tx,
         broadcast_id,
@@ -158,10 +163,16 @@ async def send(
         progress_chat_id=c.person.chat_id,
         progress_message_id=message_id,
         now=c.now,
+        not_before=goes_at if held else None,
     )
     await c.audit(
         "broadcast",
         panel,
         detail=f"broadcast {broadcast_id} to {broadcast.audience}: {len(reachable)}",
     )
+    if held:
+        text = render(
+            "coordinator/broadcast_held", count=len(reachable), when=when_words(c, panel, goes_at)
+        )
+        return Outcome([Reply(text, edit=True)]), None
     return Outcome(), broadcast_id

@@ -87,8 +87,10 @@ class OutcomeService:
                 return not_allowed.unknown_command()
             panel = await panels.get_by_code(tx, code, self._tz) if code else None
             if panel is None:
-                codes = [p.code for p in await panels.list_all(tx, self._tz)]
-                return Outcome([_say("which_panel", command="/outcome", codes=codes)])
+                found = await panels.list_all(tx, self._tz)
+                text = _say("which_panel", command="/outcome", codes=[p.code for p in found])
+                buttons = rows(*(Button(p.code, OutcomeStep("back", p.id).pack()) for p in found))
+                return Outcome([Reply(text.text, buttons)])
             return Outcome([await self._status(tx, panel)])
 
     async def button(self, person: Person, pressed: OutcomePress) -> Outcome | None:
@@ -127,7 +129,15 @@ class OutcomeService:
         if action == "back":
             return Outcome([await self._status(tx, panel)])
         if action == "score" and not scored:
-            return _are_you_sure("score", panel.id, context)
+            # Scoring ends at the last session (moderation); before it, ask again with its date.
+            live = [s for s in await panels.sessions(tx, panel.id) if not s.cancelled]
+            last = max((s.starts_at for s in live), default=None)
+            early = last is not None and now < last
+            return _are_you_sure(
+                "score",
+                panel.id,
+                {**context, "early": last.astimezone(panel.timezone) if early and last else None},
+            )
         if action == "score_yes" and not scored:
             await outcomes.finish_scoring(tx, panel.id, now)
             if panel.stage in ("recruiting", "recruitment_closed", "evaluating"):

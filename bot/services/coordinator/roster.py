@@ -13,21 +13,25 @@ from bot.callbacks import (
     CloseSignups,
     Decision,
     DeclineRest,
+    HeldDecisions,
     OpenPerson,
     Propose,
     RosterPage,
     SetStatus,
+    UndoDecision,
 )
 from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
 from bot.replies import Notice, Outcome, Reply, rows
 from bot.rules import panels as rules
 from bot.rules import selection
-from bot.services.coordinator import need_marks
+from bot.services.coordinator import decisions, need_marks
 from bot.services.coordinator.base import PAGE_SIZE, CoordCtx, kbutton, out_of_date, say
-from bot.store import applications, need_states, panels, volunteers
+from bot.store import applications, need_states, outbox, panels, volunteers
 from messages import label, render
 
 SUBMITTED = ("applied", "confirmed", "reserve", "declined", "withdrawn")
+# The roster's order: waiting to hear first, then places, reserves, and those who left.
+ROSTER_ORDER = {status: n for n, status in enumerate(SUBMITTED)}
 # What a coordinator may do to a person from their page, in the order the buttons show.
 DECISIONS: tuple[Decision, ...] = get_args(Decision)
 
@@ -96,7 +100,10 @@ async def overview(c: CoordCtx) -> Outcome:
 
 
 async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False) -> Outcome:
-    people = await entries(c, panel)
+    people = sorted(
+        await entries(c, panel),
+        key=lambda e: (ROSTER_ORDER[e.application.status], e.name.casefold(), e.application.id),
+    )
     pages = max(1, -(-len(people) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -132,6 +139,9 @@ async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False
     if page + 1 < pages:
         buttons.append(kbutton("next_page", RosterPage(panel.id, page + 1)))
     buttons.append(kbutton("propose", Propose(panel.id)))
+    held = await outbox.pending_decisions(c.tx, panel.id)
+    if held:
+        buttons.append(kbutton("held_decisions", HeldDecisions(panel.id), count=len(held)))
     await c.audit("view_roster", panel)
     text = render(
         "coordinator/roster",
@@ -222,6 +232,8 @@ async def person(c: CoordCtx, application_id: int, *, note: str | None = None) -
     ]
     marks = (await need_states.for_applications(c.tx, [app_id])).get(app_id, {})
     needs = need_marks.tallies(entry.volunteer, entry.application, sessions, marks, c.now)
+    if await outbox.pending_decision_for(c.tx, entry.application.id) is not None:
+        buttons.append(kbutton("undo", UndoDecision(entry.application.id)))
     buttons.append(kbutton("back_to_roster", RosterPage(panel.id, 0)))
     if status in IN_THE_RUNNING:
         buttons += need_marks.person_buttons(app_id, marks, needs)
@@ -231,15 +243,9 @@ async def person(c: CoordCtx, application_id: int, *, note: str | None = None) -
     return Outcome([Reply(text, rows(*buttons), edit=True)])
 
 
-def _told_volunteer(panel: Panel, volunteer: Volunteer, status: str) -> list[Notice]:
-    text = render(
-        f"volunteer_news/place_{status}", panel=views.panel_view(panel), name=volunteer.name
-    )
-    return [Notice(volunteer.chat_id, Reply(text))]
-
-
-async def _move(c: CoordCtx, panel: Panel, entry: Entry, to: str) -> list[Notice]:
-    """Change one status, record it, and tell the person kindly."""
+async def _move(c: CoordCtx, panel: Panel, entry: Entry, to: str) -> datetime | None:
+    """Change one status and record it at once; the person's message waits (decisions.py).
+    When it will go, or None if there is nothing to tell them."""
     await applications.update(c.tx, entry.application.id, c.now, status=to)
     await c.audit(
         "set_status",
@@ -247,7 +253,9 @@ async def _move(c: CoordCtx, panel: Panel, entry: Entry, to: str) -> list[Notice
         volunteer_id=entry.volunteer.id,
         detail=f"{entry.application.status} -> {to}",
     )
-    return _told_volunteer(panel, entry.volunteer, to)
+    return await decisions.hold(
+        c, panel, entry.application.id, entry.volunteer, entry.application.status, to
+    )
 
 
 async def set_status(c: CoordCtx, application_id: int, expected: str, to: str) -> Outcome:
@@ -265,11 +273,12 @@ async def set_status(c: CoordCtx, application_id: int, expected: str, to: str) -
             status=label(f"coord_status.{current}"),
         )
         return await person(c, application_id, note=note)
-    notices = await _move(c, panel, entry, to)
+    goes_at = await _move(c, panel, entry, to)
     done = render(
         "coordinator/decision_done",
         name=entry.name,
         status=label(f"coord_status.{to}"),
+        when=None if goes_at is None else decisions.when_words(c, panel, goes_at),
         reachable=not entry.volunteer.unreachable,
     )
     others = render(
@@ -279,10 +288,32 @@ async def set_status(c: CoordCtx, application_id: int, expected: str, to: str) -
         status=label(f"coord_status.{to}"),
         panel=views.panel_view(panel),
     )
-    notices += [Notice(chat, Reply(others)) for chat in await c.other_coordinators()]
+    notices = [Notice(chat, Reply(others)) for chat in await c.other_coordinators()]
     outcome = await person(c, application_id, note=done)
     outcome.notices.extend(notices)
     return outcome
+
+
+async def undo(c: CoordCtx, application_id: int) -> Outcome:
+    found = await _entry(c, application_id)
+    if found is None:
+        return out_of_date()
+    panel, entry = found
+    back = await decisions.undo(c, panel, application_id)
+    if back is None:
+        return await person(
+            c, application_id, note=render("coordinator/undo_too_late", name=entry.name)
+        )
+    await c.audit(
+        "undo_status",
+        panel,
+        volunteer_id=entry.volunteer.id,
+        detail=f"{entry.application.status} -> {back}",
+    )
+    note = render(
+        "coordinator/decision_undone", name=entry.name, status=label(f"coord_status.{back}")
+    )
+    return await person(c, application_id, note=note)
 
 
 # --- the proposed selection -------------------------------------------------------------------
@@ -303,6 +334,7 @@ def candidates(people: list[Entry], sessions: list[Session]) -> list[selection.C
                 conflicts=len(entry.application.conflicts),
                 order=order,
                 reachable=not entry.volunteer.unreachable,
+                no=answers.count("no"),
             )
         )
     return found
@@ -338,6 +370,7 @@ async def propose(c: CoordCtx, panel: Panel, *, note: str | None = None) -> Outc
             "yes": fact.yes,
             "maybe": fact.maybe,
             "unreachable": not fact.reachable,
+            "reason": proposal.reasons.get(application_id),
         }
 
     warnings = [
@@ -378,11 +411,12 @@ async def accept(c: CoordCtx, panel: Panel, key: str) -> Outcome:
         return await propose(c, panel, note=render("coordinator/proposal_changed"))
     notices: list[Notice] = []
     moved = 0
+    goes_at: datetime | None = None
     for ids, to in ((proposal.panel, "confirmed"), (proposal.reserves, "reserve")):
         for application_id in ids:
             entry = by_id[application_id]
             if entry.application.status != to and rules.can_move(entry.application.status, to):
-                notices += await _move(c, panel, entry, to)
+                goes_at = await _move(c, panel, entry, to) or goes_at
                 moved += 1
     chosen = set(proposal.panel) | set(proposal.reserves)
     waiting = [i for i, e in by_id.items() if e.application.status == "applied" and i not in chosen]
@@ -397,6 +431,7 @@ async def accept(c: CoordCtx, panel: Panel, key: str) -> Outcome:
         reserves=len(proposal.reserves),
         moved=moved,
         waiting=len(waiting),
+        when=None if goes_at is None else decisions.when_words(c, panel, goes_at),
     )
     others = render(
         "coordinator/proposal_accepted_by_other",
@@ -419,12 +454,17 @@ async def decline_rest(c: CoordCtx, panel: Panel, key: str) -> Outcome:
     ]
     if _fingerprint([e.application.id for e in waiting]) != key or not waiting:
         return await roster(c, panel, edit=True)
-    notices: list[Notice] = []
+    goes_at: datetime | None = None
     for entry in waiting:
-        notices += await _move(c, panel, entry, "declined")
-    text = render("coordinator/declined_rest", panel=views.panel_view(panel), count=len(waiting))
+        goes_at = await _move(c, panel, entry, "declined") or goes_at
+    text = render(
+        "coordinator/declined_rest",
+        panel=views.panel_view(panel),
+        count=len(waiting),
+        when=None if goes_at is None else decisions.when_words(c, panel, goes_at),
+    )
     return Outcome(
-        [Reply(text, rows(kbutton("back_to_roster", RosterPage(panel.id, 0))), edit=True)], notices
+        [Reply(text, rows(kbutton("back_to_roster", RosterPage(panel.id, 0))), edit=True)]
     )
 
 

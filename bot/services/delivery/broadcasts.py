@@ -105,9 +105,10 @@ class BroadcastRunner:
         return task
 
     async def resume(self) -> list[int]:
-        """After a restart: carry on with every broadcast that was still sending."""
+        """After a restart: carry on with every broadcast that was still sending; and, every
+        minute, start those that quiet hours held until now."""
         async with self.app.db.transaction() as tx:
-            ids = await broadcasts.sending(tx)
+            ids = await broadcasts.sending(tx, self.app.clock.now())
         for broadcast_id in ids:
             self.start(broadcast_id)
         return ids
