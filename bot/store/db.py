@@ -105,7 +105,10 @@ class Database:
                 if event is not None:
                     await mark_event_done(self._conn, event)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk); a second
+                # ROLLBACK would hide the first error behind "no transaction is active".
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
                 raise
             finally:
                 _open_in.reset(token)
