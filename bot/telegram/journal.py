@@ -92,6 +92,10 @@ class JournalingQueue(asyncio.Queue[object]):
             self._queued.add(item.update_id)
         await super().put(item)
 
+    @property
+    def give_up_after(self) -> timedelta:
+        return self._patience.give_up_after
+
     def handled(self, update_id: int) -> None:
         self._queued.discard(update_id)
 
