@@ -57,23 +57,23 @@ class PollingWatch:
         monotonic: Callable[[], float] = time.monotonic,
         stuck_after: float = STUCK_AFTER,
     ) -> None:
-        self._polls = polls
-        self._queue = queue
+        self.polls = polls
+        self.queue = queue
         self._monotonic = monotonic
         self._stuck_after = stuck_after
 
     def problem(self) -> str | None:
         """What stops the bot hearing people, in one line; None while it listens."""
-        fault = self._queue.fault
-        if self._queue.gave_up.is_set() and fault is not None:
-            minutes = self._queue.give_up_after.total_seconds() / 60
+        fault = self.queue.fault
+        if self.queue.gave_up.is_set() and fault is not None:
+            minutes = self.queue.give_up_after.total_seconds() / 60
             return (
                 f"could not save incoming messages to the database for {minutes:g} minutes "
                 f"({fault.cause}); stopping so that it can be restarted"
             )
         if fault is not None:
             return None  # the journal holds the poll on purpose, and logs it itself
-        quiet = self._monotonic() - self._polls.last_started
+        quiet = self._monotonic() - self.polls.last_started
         if quiet >= self._stuck_after:
             message = (
                 f"polling for updates has stopped (no getUpdates for {quiet:.0f} s); stopping "
