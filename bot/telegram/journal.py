@@ -25,7 +25,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -65,7 +65,7 @@ class JournalFault:
     since: float  # monotonic seconds
     cause: str  # the database's own words: no personal data
     attempts: int = 1
-    reminded_at: float = field(default=0.0)
+    reminded_at: float = 0.0
 
 
 class JournalingQueue(asyncio.Queue[object]):
