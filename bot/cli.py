@@ -20,7 +20,7 @@ from bot.examples import example_panel, today_in_zone
 from bot.panelfile import PanelFileError
 from bot.services.coordinator import panel_admin
 from bot.store.backup import BackupError, backup
-from bot.store.db import Database
+from bot.store.db import Database, DatabaseUnusable
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,14 +73,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL, and the URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler says at INFO each time a job is added or runs: every minute, and before a
+    # failed start-up's one line.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         settings = load_settings(require_token=args.command == "run")
     except SettingsError as error:
         print(f"panelbot: {error}", file=sys.stderr)
         return 2
+    try:
+        return _command(args, settings)
+    except DatabaseUnusable as error:
+        print(f"panelbot: PANELBOT_DATABASE: {str(settings.database)!r} {error}", file=sys.stderr)
+        return 1
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
-        from bot.runner import run
-        return asyncio.run(run(settings))
+        from bot.runner import StartupFailed, run
+        try:
+            return asyncio.run(run(settings))
+        except StartupFailed as error:
+            print(f"panelbot: {error}", file=sys.stderr)
+            return 1
     if args.command == "sandbox":
         from bot.sandbox.chat import run_sandbox
         start = args.clock

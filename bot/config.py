@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
-OFFSET_PATTERN = re.compile(r"^(\d+)([dhm])$")
+OFFSET_PATTERN = re.compile(r"^([0-9]+)([dhm])$", re.ASCII)
+UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60}
+LONGEST_OFFSET = timedelta(days=366)  # a reminder more than a year ahead is a typing slip
 CLOCK_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -59,13 +61,10 @@ def parse_offsets(raw: str, setting: str) -> tuple[timedelta, ...]:
         if not match:
             raise SettingsError(f"{setting}: {part.strip()!r} is not an offset like 7d, 1d or 2h")
         amount, unit = int(match.group(1)), match.group(2)
-        offsets.append(
-            {
-                "d": timedelta(days=amount),
-                "h": timedelta(hours=amount),
-                "m": timedelta(minutes=amount),
-            }[unit]
-        )
+        # Checked as a number first: a huge one overflows timedelta.
+        if amount * UNIT_SECONDS[unit] > LONGEST_OFFSET.total_seconds():
+            raise SettingsError(f"{setting}: {part.strip()!r} is more than a year (at most 366d)")
+        offsets.append(timedelta(seconds=amount * UNIT_SECONDS[unit]))
     return tuple(sorted(set(offsets), reverse=True))
 
 
@@ -91,7 +90,9 @@ def _parse_coordinators(raw: str) -> frozenset[int]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit():
+        # str.isdigit() also accepts other scripts' digits and superscripts, which int() then
+        # reads or rejects; a Telegram id is plain 0-9.
+        if not re.fullmatch(r"[0-9]{1,20}", part) or int(part) == 0:
             raise SettingsError(
                 f"PANELBOT_COORDINATORS: {part!r} is not a Telegram user id (digits only)"
             )
@@ -102,7 +103,8 @@ def _parse_coordinators(raw: str) -> frozenset[int]:
 def _parse_timezone(raw: str) -> ZoneInfo:
     try:
         return ZoneInfo(raw.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    # A name that is a folder of the zone database ("Europe") raises IsADirectoryError.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise SettingsError(
             f"PANELBOT_TIMEZONE: {raw!r} is not a known time zone (try Europe/London)"
         ) from None
@@ -129,6 +131,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool) 
     database = Path(env.get("PANELBOT_DATABASE", "").strip() or "panelbot.sqlite3")
     if database.is_dir():
         raise SettingsError(f"PANELBOT_DATABASE: {str(database)!r} is a folder, not a file")
+    if not database.absolute().parent.is_dir():
+        raise SettingsError(
+            f"PANELBOT_DATABASE: the folder {str(database.absolute().parent)!r} does not exist"
+        )
     return Settings(
         token=token,
         api_url=api_url,

@@ -73,8 +73,10 @@ class FakeBotApi(UpdateInjector):
         failure_rate: float = 0.0,
         seed: int = 0,
         clock: Callable[[], float] = time.monotonic,
+        token: str | None = None,
     ) -> None:
         super().__init__()
+        self.token = token  # if set, any other token is refused as Telegram does: 401
         self.bot_id = bot_id
         self.bot_username = bot_username
         self.rate_limit_per_second = rate_limit_per_second
@@ -199,6 +201,8 @@ class FakeBotApi(UpdateInjector):
             return web.json_response(bad_request(str(exc)).payload(), status=400)
         self.requests.append((method, params))
         self.changed.notify()
+        if self.token is not None and request.match_info["token"] != self.token:
+            return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
         handler = self._methods.get(method.lower())
         try:
             if handler is None:

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -68,6 +69,25 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+class DatabaseUnusable(Exception):
+    """The file cannot be panelbot's database; the message says why in a few words."""
+
+
+def _why(error: Exception) -> str:
+    text = str(error)
+    for words, why in (
+        ("file is not a database", "is not a SQLite database, or it is damaged"),
+        ("malformed", "is damaged (SQLite says its image is malformed)"),
+        ("readonly", "cannot be written (is it read-only?)"),
+        ("locked", "is locked by another program"),
+        ("unable to open", "cannot be opened (does its folder exist, and may we write there?)"),
+        ("disk is full", "cannot be written: the disk is full"),
+    ):
+        if words in text:
+            return why
+    return f"cannot be used ({type(error).__name__}: {text})"
+
+
 class Database:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -76,17 +96,31 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
+        """Open and migrate the file; DatabaseUnusable (one line) if it can't be used.
+
+        The connection is closed on every failure: aiosqlite's thread is not a daemon, so a
+        connection left open keeps a failed start-up's process alive for ever."""
         _make_private(path)
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        # Deleted rows are overwritten with zeros, not left in free space.
-        await conn.execute("PRAGMA secure_delete=ON")
-        db = cls(conn)
-        await db.migrate()
+        try:
+            conn = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as error:
+            raise DatabaseUnusable(_why(error)) from None
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, not left in free space.
+            await conn.execute("PRAGMA secure_delete=ON")
+            db = cls(conn)
+            await db.migrate()
+        except sqlite3.Error as error:
+            await conn.close()
+            raise DatabaseUnusable(_why(error)) from None
+        except BaseException:
+            await conn.close()
+            raise
         return db
 
     async def close(self) -> None:
@@ -142,7 +176,10 @@ class Database:
                 if event is not None:
                     await mark_event_done(self._conn, event)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk); a second
+                # ROLLBACK would hide the first error behind "no transaction is active".
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
                 raise
             finally:
                 _open_in.reset(token)

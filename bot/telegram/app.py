@@ -9,9 +9,11 @@ from bot.context import AppContext
 from bot.services.volunteer.service import VolunteerService
 from bot.telegram import coordinator_handlers, journal, scheduling, volunteer_handlers
 from bot.telegram.errors import on_error
+from bot.telegram.journal import Patience
 from bot.telegram.lifecycle import AnyApplication, Lifecycle
 from bot.telegram.ordering import InOrderPerPerson
 from bot.telegram.pacing import PacedRequests
+from bot.telegram.watchdog import PollingWatch, WatchedPolls
 from messages import label
 
 
@@ -20,14 +22,17 @@ def volunteer_commands() -> list[BotCommand]:
             for name in volunteer_handlers.VOLUNTEER_COMMANDS]
 
 
-def build_application(ctx: AppContext, *, token: str) -> Application:  # type: ignore[type-arg]
+def build_application(
+    ctx: AppContext, *, token: str, patience: Patience | None = None
+) -> Application:  # type: ignore[type-arg]
     async def replay_and_set_menu(application: AnyApplication) -> None:
         await updates.replay_unfinished(application.bot)
         await application.bot.set_my_commands(volunteer_commands())
 
     lifecycle = Lifecycle()
     lifecycle.on_start(replay_and_set_menu)
-    updates = journal.JournalingQueue(ctx.db, ctx.clock)
+    updates = journal.JournalingQueue(ctx.db, ctx.clock, patience)
+    polls = WatchedPolls()
     base_url = ctx.settings.api_url
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
@@ -36,6 +41,7 @@ def build_application(ctx: AppContext, *, token: str) -> Application:  # type: i
         .base_file_url(base_url.replace("/bot", "/file/bot", 1) if base_url.endswith("/bot")
                        else base_url)
         .update_queue(updates)
+        .get_updates_request(polls)
         # Counts every request with a chat_id against Telegram's 30 a second, with broadcasts.
         .rate_limiter(PacedRequests())
         # Different people side by side; each person's updates one at a time, in order.
@@ -43,6 +49,7 @@ def build_application(ctx: AppContext, *, token: str) -> Application:  # type: i
     )
     application = builder.build()
     application.bot_data["ctx"] = ctx
+    application.bot_data["watch"] = PollingWatch(polls, updates)
     journal.install(application, ctx.db, updates)
     # Before the volunteer handlers, which take every button and every other command.
     scheduling.install(application, ctx, lifecycle)

@@ -7,6 +7,15 @@ more, so a queue that writes each update to SQLite before accepting it makes eve
 durable before Telegram forgets it. The update is marked done in the same transaction as the
 work it caused (bot.store.db.handling_event), or when handling ends if it caused none. At
 start-up, updates not done are handled again, in order.
+
+A write that fails (another program holding the database past busy_timeout, a full disk) must
+not end polling: an exception out of put() ends python-telegram-bot's polling task and the bot
+is deaf for good. So put() never raises: it says why at once, at ERROR, and tries again with
+backoff. While it waits, polling waits, and the batch is not confirmed to Telegram (the
+Updater moves its offset only after every put of a batch returned), so Telegram keeps the
+updates and nothing is lost. If the database has not recovered within GIVE_UP_AFTER, the
+queue says so (`gave_up`) and the runner stops the bot with one line, for a supervisor to
+restart it.
 """
 
 from __future__ import annotations
@@ -14,6 +23,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -29,15 +41,44 @@ log = logging.getLogger(__name__)
 FIRST_GROUP = -(2**30)
 LAST_GROUP = 2**30
 KEEP_DONE = timedelta(days=2)  # Telegram keeps an unconfirmed update for 24 hours
+# Long enough to outlast what clears by itself (a backup or VACUUM holding the file, an
+# operator freeing disk space); far inside the 24 hours Telegram keeps what we have not
+# confirmed. After it, a restart (which checks the database afresh) is the better hope.
+GIVE_UP_AFTER = timedelta(minutes=5)
+BACKOFF_SECONDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0)  # then every 5 s
+REMIND_EVERY = 30.0  # seconds between "still waiting" lines while the fault lasts
+
+
+@dataclass(frozen=True)
+class Patience:
+    """How the journal waits for the database: injected, so a test can pass time at once."""
+
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    give_up_after: timedelta = GIVE_UP_AFTER
+
+
+@dataclass
+class JournalFault:
+    """The journal cannot save incoming updates right now."""
+
+    since: float  # monotonic seconds
+    cause: str  # the database's own words: no personal data
+    attempts: int = 1
+    reminded_at: float = 0.0
 
 
 class JournalingQueue(asyncio.Queue[object]):
     """The Application's update queue; an update is saved before it is queued."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, patience: Patience | None = None) -> None:
         super().__init__()
         self._db = db
         self._clock = clock
+        self._patience = patience or Patience()
+        self.fault: JournalFault | None = None
+        # Set when a fault has outlasted patience.give_up_after; never cleared.
+        self.gave_up = asyncio.Event()
         # Telegram sends again what it was not told we received, and that may be an update
         # already queued from the journal: each is queued once. Forgotten once handled (the
         # journal then says it is done), so a bot that runs for months does not grow.
@@ -45,11 +86,15 @@ class JournalingQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            if item.update_id in self._queued or not await self._record(item):
+            if item.update_id in self._queued or not await self._record_patiently(item):
                 log.info("update %s is already handled or queued; skipping", item.update_id)
                 return
             self._queued.add(item.update_id)
         await super().put(item)
+
+    @property
+    def give_up_after(self) -> timedelta:
+        return self._patience.give_up_after
 
     def handled(self, update_id: int) -> None:
         self._queued.discard(update_id)
@@ -79,6 +124,55 @@ class JournalingQueue(asyncio.Queue[object]):
         if payloads:
             log.warning("handling %d update(s) left unfinished by a crash", len(payloads))
         return len(payloads)
+
+    async def _record_patiently(self, update: Update) -> bool:
+        """Save the update, however long the database takes; never raises."""
+        attempt = 0
+        while True:
+            try:
+                saved = await self._record(update)
+            except Exception as error:  # any failure: polling must go on, so we wait instead
+                self._failed(update.update_id, error)
+                wait = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)]
+                attempt += 1
+                await self._patience.sleep(wait)
+                continue
+            if self.fault is not None:
+                waited = self._patience.monotonic() - self.fault.since
+                log.warning(
+                    "the update journal works again after %.1f s and %d failed attempt(s)",
+                    waited,
+                    self.fault.attempts,
+                )
+                self.fault = None
+            return saved
+
+    def _failed(self, update_id: int, error: Exception) -> None:
+        now = self._patience.monotonic()
+        # The exception's own words ("database is locked", "database or disk is full"):
+        # SQLite's messages never carry the values being written.
+        cause = f"{type(error).__name__}: {error}"
+        fault = self.fault
+        if fault is None:
+            self.fault = JournalFault(since=now, cause=cause, reminded_at=now)
+            log.error(
+                "cannot save incoming update %s to the database (%s); polling waits and the "
+                "update is not confirmed to Telegram until it is saved",
+                update_id,
+                cause,
+            )
+            return
+        fault.attempts += 1
+        fault.cause = cause
+        waited = now - fault.since
+        if waited >= self._patience.give_up_after.total_seconds() and not self.gave_up.is_set():
+            log.error("the update journal has failed for %.0f s (%s); giving up", waited, cause)
+            self.gave_up.set()
+        elif now - fault.reminded_at >= REMIND_EVERY:
+            fault.reminded_at = now
+            log.error(
+                "still cannot save incoming updates after %.0f s (%s); trying again", waited, cause
+            )
 
     async def _record(self, update: Update) -> bool:
         """Save the update; False if it was already handled (Telegram sent it again)."""
