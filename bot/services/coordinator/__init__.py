@@ -32,6 +32,7 @@ from bot.callbacks import (
     SendBroadcast,
     SetStatus,
     StopBroadcast,
+    VenueCopy,
 )
 from bot.context import AppContext, Person
 from bot.model import Panel
@@ -43,6 +44,7 @@ from bot.services.coordinator import (
     reports,
     roster,
     session_changes,
+    venue_copy,
 )
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
 from bot.store import coordinators, volunteers
@@ -165,12 +167,16 @@ class CoordinatorService:
                 return await need_marks.open_page(c, pressed)
             case MarkNeed():
                 return await need_marks.mark(c, pressed)
-            case RosterPage() | Propose() | Accept() | DeclineRest() | CloseSignups():
+            case (
+                RosterPage() | Propose() | Accept() | DeclineRest() | CloseSignups() | VenueCopy()
+            ):
                 return await self._panel_press(c, pressed)
         return out_of_date()  # SendBroadcast, which `button` takes itself
 
     async def _panel_press(
-        self, c: CoordCtx, pressed: RosterPage | Propose | Accept | DeclineRest | CloseSignups
+        self,
+        c: CoordCtx,
+        pressed: RosterPage | Propose | Accept | DeclineRest | CloseSignups | VenueCopy,
     ) -> Outcome:
         panel = await c.panel(pressed.panel_id)
         if panel is None:
@@ -186,6 +192,8 @@ class CoordinatorService:
                 return await roster.decline_rest(c, panel, key)
             case CloseSignups(_, choice):
                 return await roster.close(c, panel, choice)
+            case VenueCopy():
+                return await venue_copy.copy(c, panel)
 
     # --- typed text ---------------------------------------------------------------------------
 
