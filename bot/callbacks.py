@@ -371,11 +371,18 @@ class MarkNeed(CallbackData, prefix="k:nm"):
     to: Literal["arranging", "arranged", "cannot"]
 
 
+@dataclass(frozen=True)
+class VenueCopy(CallbackData, prefix="k:venue"):
+    """/needs without names, contact or notes, to pass to the venue (a message and a CSV)."""
+
+    panel_id: Id
+
+
 CoordinatorPress = (
     PickPanel | RosterPage | OpenPerson | SetStatus | Propose | Accept | DeclineRest
     | CloseSignups | Audience | StopBroadcast | SendBroadcast | ChooseSession | ChangeWhat
     | ChangeDecision | ReplyTo | NeedPage | MarkNeed | UndoDecision | HeldDecisions
-    | SendDecisions
+    | SendDecisions | VenueCopy
 )
 
 

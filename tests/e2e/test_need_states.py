@@ -217,7 +217,7 @@ async def test_stale_and_forged_marks_change_nothing_and_say_why(
     # A page that showed an older state: someone marked it meanwhile.
     await press(f"k:nm:{app}:bsl:0:0:asked:arranging")
     meanwhile = await press(f"k:nm:{app}:bsl:0:0:asked:arranged")
-    assert "Someone marked this meanwhile (being arranged), so your tap changed" in meanwhile
+    assert "You marked this being arranged meanwhile, at 10am on Mon 11 Jan" in meanwhile
     # Mangled data: the old-button reply.
     assert "no longer works" in await press(f"k:nm:{app}:bsl:0:0:asked:booked")
     assert await rows(world, "SELECT need, session_id, state FROM need_states") == [

@@ -79,6 +79,9 @@ class VolunteerChat:
     async def withdraw(self) -> Outcome:
         return self._keep(await self.service.withdraw(self.person))
 
+    async def needs(self) -> Outcome:
+        return self._keep(await self.service.needs(self.person))
+
     async def delete(self) -> Outcome:
         return self._keep(await self.service.delete(self.person))
 

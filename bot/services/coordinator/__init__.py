@@ -35,6 +35,7 @@ from bot.callbacks import (
     SetStatus,
     StopBroadcast,
     UndoDecision,
+    VenueCopy,
 )
 from bot.context import AppContext, Person
 from bot.model import Panel
@@ -47,6 +48,7 @@ from bot.services.coordinator import (
     reports,
     roster,
     session_changes,
+    venue_copy,
 )
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
 from bot.store import coordinators, volunteers
@@ -179,6 +181,7 @@ class CoordinatorService:
                 | CloseSignups()
                 | HeldDecisions()
                 | SendDecisions()
+                | VenueCopy()
             ):
                 return await self._panel_press(c, pressed)
         return out_of_date()  # SendBroadcast, which `button` takes itself
@@ -192,7 +195,8 @@ class CoordinatorService:
         | DeclineRest
         | CloseSignups
         | HeldDecisions
-        | SendDecisions,
+        | SendDecisions
+        | VenueCopy,
     ) -> Outcome:
         panel = await c.panel(pressed.panel_id)
         if panel is None:
@@ -212,6 +216,8 @@ class CoordinatorService:
                 return await decisions.preview(c, panel)
             case SendDecisions(_, key):
                 return await decisions.send_now(c, panel, key)
+            case VenueCopy():
+                return await venue_copy.copy(c, panel)
 
     # --- typed text ---------------------------------------------------------------------------
 

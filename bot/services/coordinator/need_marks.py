@@ -22,6 +22,8 @@ from bot.rules.needs import (
     ALL_SESSIONS,
     MarkedState,
     Marks,
+    NeedMark,
+    NeedState,
     needs_for_session,
     shown_state,
     status_of,
@@ -164,6 +166,32 @@ def _target(held: Held, session_id: int, version: int) -> Session | bool | None:
     return False
 
 
+def _standing_mark(held: Held, session_id: int) -> NeedMark | None:
+    """The mark that decides what the page shows for this session (or for all)."""
+    own = held.marks.get((held.need, session_id))
+    if session_id == ALL_SESSIONS or own is None:
+        return held.marks.get((held.need, ALL_SESSIONS)) if own is None else own
+    session = next((s for s in held.sessions if s.id == session_id), None)
+    if session is not None and own.session_version == session.version:
+        return own
+    return held.marks.get((held.need, ALL_SESSIONS))
+
+
+def _meanwhile(c: CoordCtx, held: Held, pressed: MarkNeed, now_shown: NeedState) -> str:
+    """Two taps on one need from pages showing the same state: the first stands, and the
+    second is told who marked it, when, and whether it is what they wanted. The first needs
+    no message: their mark holds and the person is told once."""
+    mark = _standing_mark(held, pressed.session_id)
+    return render(
+        "coordinator/need_changed_meanwhile",
+        state=_state_label(now_shown),
+        wanted=_state_label(pressed.to),
+        same=now_shown == pressed.to,
+        by_you=mark is not None and mark.marked_by == c.person.telegram_id,
+        at=None if mark is None else mark.marked_at.astimezone(held.panel.timezone),
+    )
+
+
 async def _checked(c: CoordCtx, pressed: MarkNeed) -> Held | Outcome:
     held = await _held(c, pressed.application_id, pressed.need)
     if isinstance(held, Outcome):
@@ -173,8 +201,7 @@ async def _checked(c: CoordCtx, pressed: MarkNeed) -> Held | Outcome:
         return Outcome([page(held, note=render("coordinator/need_session_changed"))])
     now_shown = shown_state(held.marks, held.need, pressed.session_id, held.sessions)
     if now_shown != pressed.shown:
-        return Outcome([page(held, note=render("coordinator/need_changed_meanwhile",
-                                                 state=_state_label(now_shown)))])  # fmt: skip
+        return Outcome([page(held, note=_meanwhile(c, held, pressed, now_shown))])
     if not held.sessions:
         return Outcome([page(held, note=render("coordinator/need_no_sessions"))])
     return held

@@ -5,26 +5,20 @@ from __future__ import annotations
 from collections import Counter
 
 from bot import views
-from bot.callbacks import MarkNeed, NeedPage
+from bot.callbacks import MarkNeed, NeedPage, VenueCopy
 from bot.csvfile import to_csv
-from bot.model import IN_THE_RUNNING, Panel
-from bot.needs import NEED_CODES
-from bot.replies import Document, Outcome, Reply
-from bot.rules.needs import ALL_SESSIONS, SETTLED, needs_for_session, shown_state, status_of
+from bot.model import Panel
+from bot.replies import Button, Document, Outcome, Reply
+from bot.rules.needs import ALL_SESSIONS, shown_state
+from bot.services.coordinator import need_counts
 from bot.services.coordinator.base import CoordCtx, kbutton
 from bot.services.coordinator.roster import Entry, entries, live_sessions
-from bot.store import anonymous, need_states, panels
+from bot.store import anonymous, panels
 from messages import label, render
 
 
 def _marker(entry: Entry) -> str:
     return label(f"coord_marker.{entry.application.status}")
-
-
-async def _candidates(c: CoordCtx, panel: Panel) -> list[Entry]:
-    people = [e for e in await entries(c, panel) if e.application.status in IN_THE_RUNNING]
-    order = {status: n for n, status in enumerate(("confirmed", "reserve", "applied"))}
-    return sorted(people, key=lambda e: order[e.application.status])
 
 
 # At most this many "still to arrange" pairs get buttons on /needs; the rest are on /roster.
@@ -34,43 +28,31 @@ NEED_BUTTONS = 8
 async def needs(c: CoordCtx, panel: Panel) -> Outcome:
     """Per coming session, each need counted over everyone in the running who has not said
     they can't come, with how many are arranged and who is still to arrange."""
-    everyone = await entries(c, panel)
-    people = await _candidates(c, panel)
-    counted = Counter(e.application.status for e in people)
-    marks = await need_states.for_applications(c.tx, [e.application.id for e in people])
-    sessions = [s for s in live_sessions(await panels.sessions(c.tx, panel.id))
-                if s.starts_at > c.now]  # fmt: skip
+    counted = await need_counts.count(c, panel)
+    people, marks = counted.people, counted.marks
+    statuses = Counter(e.application.status for e in people)
     items = []
     to_arrange: dict[tuple[int, str], Entry] = {}
-    for session in sessions:
-        there = [e for e in people if e.application.availability.get(session.id) != "no"]
+    for at in counted.sessions:
         totals = []
-        for code in NEED_CODES:
-            asking = [e for e in there if code in needs_for_session(e.volunteer, session)]
-            if not asking:
-                continue
-            states = {
-                e.application.id: status_of(marks.get(e.application.id, {}), code, session).state
-                for e in asking
-            }
-            still = [e for e in asking if states[e.application.id] not in SETTLED]
-            for e in still:
-                to_arrange.setdefault((e.application.id, code), e)
+        for need in at.needs:
+            for e in need.still:
+                to_arrange.setdefault((e.application.id, need.need), e)
             totals.append(
                 {
-                    "need": label(f"need.{code}"),
-                    "count": len(asking),
-                    "arranged": sum(1 for v in states.values() if v == "arranged"),
-                    "cannot": sum(1 for v in states.values() if v == "cannot"),
-                    "still": [f"{e.name}{_marker(e)}" for e in still],
+                    "need": label(f"need.{need.need}"),
+                    "count": len(need.asking),
+                    "arranged": need.arranged,
+                    "cannot": need.cannot,
+                    "still": [f"{e.name}{_marker(e)}" for e in need.still],
                 }
             )
         items.append(
             {
-                "session": views.session_view(session, panel.timezone),
-                "online": session.venue is None,
-                "at_home": session.kind == "evaluation_window",
-                "there": len(there),
+                "session": views.session_view(at.session, panel.timezone),
+                "online": at.session.venue is None,
+                "at_home": at.session.kind == "evaluation_window",
+                "there": len(at.there),
                 "totals": totals,
             }
         )
@@ -88,31 +70,34 @@ async def needs(c: CoordCtx, panel: Panel) -> Outcome:
         items=items,
         notes=notes,
         people=len(people),
-        confirmed=counted["confirmed"],
-        reserve=counted["reserve"],
-        applied=counted["applied"],
-        left_out=len(everyone) - len(people),
+        confirmed=statuses["confirmed"],
+        reserve=statuses["reserve"],
+        applied=statuses["applied"],
+        left_out=len(counted.everyone) - len(people),
         none_told=none_told,
         pairs=len(pairs),
         shown=min(len(pairs), NEED_BUTTONS),
     )
-    buttons = []
+    buttons: list[tuple[Button, ...]] = []
     for (application_id, code), entry in pairs[:NEED_BUTTONS]:
         own = marks.get(application_id, {})
         every = shown_state(own, code, ALL_SESSIONS, [])
-        need, name = label(f"need.{code}"), entry.name[:30]
+        shown_need, name = label(f"need.{code}"), entry.name[:30]
         quick = MarkNeed(application_id, code, ALL_SESSIONS, 0, every, "arranged")
         buttons.append(
             (
-                kbutton("need_quick_for", quick, name=name, need=need),
-                kbutton("need_open_for", NeedPage(application_id, code), name=name, need=need),
+                kbutton("need_quick_for", quick, name=name, need=shown_need),
+                kbutton(
+                    "need_open_for", NeedPage(application_id, code), name=name, need=shown_need
+                ),
             )
         )
+    buttons.append((kbutton("needs_venue_copy", VenueCopy(panel.id)),))
     return Outcome([Reply(text, tuple(buttons))])
 
 
 async def availability(c: CoordCtx, panel: Panel) -> Outcome:
-    people = await _candidates(c, panel)
+    people = await need_counts.candidates(c, panel)
     sessions = live_sessions(await panels.sessions(c.tx, panel.id))
     items = []
     for session in sessions:
