@@ -27,7 +27,7 @@ from weakref import WeakKeyDictionary
 from bot.context import AppContext
 from bot.delivery import Blocked, Delivered, Kind, NotReachable, Refused, Result, RetryLater
 from bot.replies import Reply
-from bot.store import ledger, outbox, volunteers
+from bot.store import journal, ledger, outbox, volunteers
 from bot.store.db import Database, handling_event
 from scheduler.plan import SendItem, plan
 
@@ -75,6 +75,7 @@ async def tick(ctx: AppContext, send: Send) -> TickReport:
 
 async def _tick(ctx: AppContext, send: Send) -> TickReport:
     now = ctx.clock.now()
+    await journal.forget_finished(ctx.db, now)
     due = await plan(ctx, now)  # records the skipped keys itself
     report = TickReport(now, skipped=[skip.key for skip in due.skipped], held=due.held)
     unreachable: set[int] = set()
