@@ -45,7 +45,7 @@ from bot.services.coordinator import (
     session_changes,
 )
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
-from bot.store import coordinators, volunteers
+from bot.store import coordinator_reach, coordinators, volunteers
 from bot.store.rights import is_coordinator
 from messages import render
 
@@ -69,6 +69,7 @@ class CoordinatorService:
         async with self.app.db.transaction() as tx:
             if not await is_coordinator(tx, self.app.settings, person.telegram_id):
                 return None
+            await coordinator_reach.wrote(tx, person.telegram_id, self.app.clock.now())
             c = CoordCtx(self.app, tx, person, self.app.clock.now())
             if (
                 name in ("needs", "availability")
@@ -129,6 +130,7 @@ class CoordinatorService:
         async with self.app.db.transaction() as tx:
             if not await is_coordinator(tx, self.app.settings, person.telegram_id):
                 return None
+            await coordinator_reach.wrote(tx, person.telegram_id, self.app.clock.now())
             c = CoordCtx(self.app, tx, person, self.app.clock.now())
             if isinstance(pressed, SendBroadcast):
                 outcome, started = await broadcast.send(c, pressed.broadcast_id, message_id)
@@ -194,6 +196,7 @@ class CoordinatorService:
         async with self.app.db.transaction() as tx:
             if not await is_coordinator(tx, self.app.settings, person.telegram_id):
                 return None
+            await coordinator_reach.wrote(tx, person.telegram_id, self.app.clock.now())
             pending = await coordinators.pending_input(tx, person.telegram_id)
             if pending is None:
                 return None

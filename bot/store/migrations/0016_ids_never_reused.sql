@@ -285,3 +285,13 @@ INSERT INTO sqlite_sequence (name, seq)
         UNION ALL
         SELECT max(CAST(substr(key, 7) AS INTEGER)) FROM sent_ledger WHERE key LIKE 'offer:%'
     );
+
+-- Whether each coordinator can be reached: when they last wrote to the bot, and when a
+-- notice to them last could not go (Telegram's "chat not found" for someone who never
+-- opened the bot, or blocked). Shown by `panelbot coordinator list`.
+CREATE TABLE coordinator_reach (
+    telegram_id INTEGER PRIMARY KEY,
+    wrote_at TEXT,
+    missed_at TEXT,
+    missed TEXT CHECK (missed IN ('blocked', 'not_reachable'))
+);
