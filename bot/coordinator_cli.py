@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.store import coordinators
+from bot.store import coordinator_reach, coordinators
 from bot.store.db import Database
 
 COMMANDS = ("coordinator", "audit")
@@ -56,13 +56,14 @@ async def _coordinator(db: Database, settings: Settings, action: str, user_id: i
     async with db.transaction() as tx:
         if action == "list":
             listed = await coordinators.listed(tx)
+            reach = await coordinator_reach.everyone(tx)
             for telegram_id in sorted(settings.coordinators | set(listed)):
                 where = []
                 if telegram_id in settings.coordinators:
                     where.append("PANELBOT_COORDINATORS")
                 if telegram_id in listed:
                     where.append("panelbot coordinator add")
-                print(f"{telegram_id}  ({', '.join(where)})")
+                print(f"{telegram_id}  ({', '.join(where)}){_reach_note(reach.get(telegram_id))}")
             if not settings.coordinators and not listed:
                 print("No coordinators yet. Add one with: panelbot coordinator add ID")
             return 0
@@ -80,6 +81,14 @@ async def _coordinator(db: Database, settings: Settings, action: str, user_id: i
         return 1
     print(f"{user_id} {'is no longer' if removed else 'was not'} a coordinator.")
     return 0 if removed else 1
+
+
+def _reach_note(reach: coordinator_reach.Reach | None) -> str:
+    if reach is None or not reach.unreached:
+        return ""
+    if reach.missed == "blocked":
+        return "  blocked the bot, so gets no notices"
+    return "  has not opened the bot yet, so gets no notices"
 
 
 async def _audit(db: Database, panel: str | None, last: int | None) -> int:

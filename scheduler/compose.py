@@ -161,6 +161,10 @@ def retention_warning(panel: Panel, due: datetime, counts: dict[str, int]) -> Re
     )
 
 
+def coordinator_unreached(coordinator_id: int) -> Reply:
+    return Reply(render("scheduler/coordinator_unreached", coordinator_id=coordinator_id))
+
+
 def retention_done(panel: Panel, counts: dict[str, int]) -> Reply:
     return Reply(render("scheduler/retention_done", panel=views.panel_view(panel), **counts))
 

@@ -60,6 +60,7 @@ from bot.rules.timing import (
 )
 from bot.store import (
     applications,
+    coordinator_reach,
     ledger,
     offers,
     outbox,
@@ -86,6 +87,7 @@ PULL_BACK = timedelta(minutes=30)
 # Panels planned per transaction: few enough that the database is never held for long.
 PANELS_PER_TRANSACTION = 20
 RETENTION_KINDS = ("retention_warning", "retention_done")
+UNREACHED = "coordinator_unreached"
 
 AfterSent = Callable[[aiosqlite.Connection, datetime], Awaitable[None]]
 
@@ -154,6 +156,7 @@ async def plan(ctx: AppContext, now: datetime) -> Plan:
         await session_versions.sync(tx, now)
         planner = Planner(ctx, tx, now, result)
         await planner.retention()
+        await planner.unreached_coordinators()
         await planner.outbox()
         with_work = await load.panels_with_work(tx, now)
         await planner.record_skips()
@@ -548,6 +551,26 @@ class Planner:
                 build=partial(_same, item.reply),
                 outbox_key=item.key,
             )
+
+    async def unreached_coordinators(self) -> None:
+        """Tell the other coordinators, once, about one who cannot be sent anything."""
+        reach = await coordinator_reach.everyone(self.tx)
+        coordinators = await self.coordinators()
+        unreached = [c for c in coordinators if c in reach and reach[c].unreached]
+        told = await ledger.recorded(
+            self.tx,
+            (ledger_key(UNREACHED, c, other) for c in unreached for other in coordinators),
+        )
+        for coordinator in unreached:
+            for other in coordinators:
+                key = ledger_key(UNREACHED, coordinator, other)
+                if other == coordinator or key in told:
+                    continue
+                self._due(
+                    kind=UNREACHED, keys=(key,), panel_id=None, send_at=self.now,
+                    urgent=False, tz=self.ctx.settings.timezone, chat_id=other,
+                    build=partial(compose.coordinator_unreached, coordinator),
+                )  # fmt: skip
 
     async def retention(self) -> None:
         tx, settings = self.tx, self.ctx.settings

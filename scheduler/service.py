@@ -27,7 +27,7 @@ from weakref import WeakKeyDictionary
 from bot.context import AppContext
 from bot.delivery import Blocked, Delivered, Kind, NotReachable, Refused, Result, RetryLater
 from bot.replies import Reply
-from bot.store import ledger, outbox, volunteers
+from bot.store import coordinator_reach, journal, ledger, outbox, volunteers
 from bot.store.db import Database, handling_event
 from scheduler.plan import SendItem, plan
 
@@ -75,6 +75,7 @@ async def tick(ctx: AppContext, send: Send) -> TickReport:
 
 async def _tick(ctx: AppContext, send: Send) -> TickReport:
     now = ctx.clock.now()
+    await journal.forget_finished(ctx.db, now)
     due = await plan(ctx, now)  # records the skipped keys itself
     report = TickReport(now, skipped=[skip.key for skip in due.skipped], held=due.held)
     unreachable: set[int] = set()
@@ -131,6 +132,10 @@ async def _record(ctx: AppContext, item: SendItem, result: Result) -> None:
             await item.after_sent(tx, now)
         if isinstance(result, Blocked | NotReachable) and item.volunteer_id is not None:
             await volunteers.update(tx, item.volunteer_id, unreachable=1)
+        elif isinstance(result, Blocked | NotReachable):
+            await coordinator_reach.missed_if_coordinator(
+                tx, ctx.settings, item.chat_id, result.kind.value, now
+            )
     if not delivered:
         level = logging.ERROR if isinstance(result, Refused) else logging.WARNING
         log.log(level, "a %s message to chat %s was not delivered (%s)",

@@ -6,8 +6,10 @@ from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.context import AppContext
+from bot.delivery import Kind
 from bot.services.volunteer.service import VolunteerService
-from bot.telegram import coordinator_handlers, journal, scheduling, volunteer_handlers
+from bot.store import coordinator_reach
+from bot.telegram import coordinator_handlers, journal, scheduling, send, volunteer_handlers
 from bot.telegram.errors import on_error
 from bot.telegram.journal import Patience
 from bot.telegram.lifecycle import AnyApplication, Lifecycle
@@ -50,6 +52,14 @@ def build_application(
     application = builder.build()
     application.bot_data["ctx"] = ctx
     application.bot_data["watch"] = PollingWatch(polls, updates)
+
+    async def note_not_reached(chat_id: int, kind: Kind) -> None:
+        async with ctx.db.transaction() as tx:
+            await coordinator_reach.missed_if_coordinator(
+                tx, ctx.settings, chat_id, kind.value, ctx.clock.now()
+            )
+
+    send.when_not_reached(application.bot, note_not_reached)
     journal.install(application, ctx.db, updates)
     # Before the volunteer handlers, which take every button and every other command.
     scheduling.install(application, ctx, lifecycle)

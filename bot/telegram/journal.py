@@ -33,14 +33,13 @@ from telegram import Bot, Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.clock import Clock
-from bot.store.db import Database, fetch_all, fetch_one, handling_event, mark_event_done
-from bot.timeutil import to_db
+from bot.store import journal
+from bot.store.db import Database, handling_event, mark_event_done
 
 log = logging.getLogger(__name__)
 
 FIRST_GROUP = -(2**30)
 LAST_GROUP = 2**30
-KEEP_DONE = timedelta(days=2)  # Telegram keeps an unconfirmed update for 24 hours
 # Long enough to outlast what clears by itself (a backup or VACUUM holding the file, an
 # operator freeing disk space); far inside the 24 hours Telegram keeps what we have not
 # confirmed. After it, a restart (which checks the database afresh) is the better hope.
@@ -106,17 +105,9 @@ class JournalingQueue(asyncio.Queue[object]):
 
     async def replay_unfinished(self, bot: Bot) -> int:
         """Queue the updates a crash left unhandled; forget old finished ones."""
+        await journal.forget_finished(self._db, self._clock.now())
         async with self._db.transaction() as tx:
-            await tx.execute(
-                "DELETE FROM update_journal WHERE done = 1 AND received_at < ?",
-                (to_db(self._clock.now() - KEEP_DONE),),
-            )
-            payloads = [
-                row[0]
-                for row in await fetch_all(
-                    tx, "SELECT payload FROM update_journal WHERE done = 0 ORDER BY update_id"
-                )
-            ]
+            payloads = await journal.unfinished_payloads(tx)
         for payload in payloads:
             update = Update.de_json(json.loads(payload), bot)
             self._queued.add(update.update_id)
@@ -176,18 +167,12 @@ class JournalingQueue(asyncio.Queue[object]):
 
     async def _record(self, update: Update) -> bool:
         """Save the update; False if it was already handled (Telegram sent it again)."""
-        saved = await self._db.execute_alone(
-            "INSERT OR IGNORE INTO update_journal (update_id, payload, received_at) "
-            "VALUES (?, ?, ?)",
-            (update.update_id, update.to_json(), to_db(self._clock.now())),
-        )
-        if saved:
+        if await journal.record(
+            self._db, update.update_id, update.to_json(), self._clock.now()
+        ):
             return True
         async with self._db.transaction() as tx:
-            row = await fetch_one(
-                tx, "SELECT done FROM update_journal WHERE update_id = ?", (update.update_id,)
-            )
-        return row is not None and not row[0]
+            return await journal.is_unfinished(tx, update.update_id)
 
 
 def install(

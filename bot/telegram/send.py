@@ -35,12 +35,22 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.delivery import Blocked, Delivered, NotReachable, Refused, Result, RetryLater
+from bot.delivery import Blocked, Delivered, Kind, NotReachable, Refused, Result, RetryLater
 from bot.replies import Keyboard, MessageCopy, Outcome, Reply
 from bot.telegram.retry import with_retries
 from bot.telegram.splitting import split_html
 
 log = logging.getLogger(__name__)
+
+#: Told of each notice that could not reach its chat (blocked, not reachable), so a
+#: coordinator who never opened the bot is noted (bot/telegram/app.py).
+NotReached = Callable[[int, Kind], Awaitable[None]]
+# By token: the bot a handler is given is not always the very object the Application holds.
+_not_reached: dict[str, NotReached] = {}
+
+
+def when_not_reached(bot: Bot, tell: NotReached) -> None:
+    _not_reached[bot.token] = tell
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 # Lower case: PTB drops "Bad Request: " and capitalises what Telegram said.
@@ -222,6 +232,8 @@ async def deliver(
     for notice in outcome.notices:
         result = await send(bot, notice.chat_id, notice.reply, retry=True)
         log_failure("a notice", notice.chat_id, result)
+        if isinstance(result, Blocked | NotReachable) and (tell := _not_reached.get(bot.token)):
+            await tell(notice.chat_id, result.kind)
         if notice.copy is not None and isinstance(result, Delivered):
             copied = await copy(bot, notice.chat_id, notice.copy, retry=True)
             log_failure("a passed-on message", notice.chat_id, copied)

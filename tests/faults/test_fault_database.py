@@ -14,6 +14,7 @@ import sqlite3
 import pytest
 
 from bot.standin.api import FakeUser
+from bot.timeutil import to_db
 from tests.conftest import World
 
 # Longer than SQLite's busy_timeout (5 s), so the journal's insert fails at least once.
@@ -52,24 +53,27 @@ class Heard(logging.Handler):
 
 async def fill_the_disk(world: World) -> None:
     """The file may not grow by a page more, and the space left in its pages is filled with
-    finished journal rows, larger ones first, so that no update's record fits anywhere."""
+    finished journal rows, larger ones first, so that no update's record fits anywhere. Their
+    ids rise towards the real ones, so each goes where the next real update would (the
+    b-tree's last leaf), and that leaf is full when the real one comes."""
     async with world.db.transaction() as tx:
         rows = await tx.execute_fetchall("PRAGMA page_count")
         await tx.execute(f"PRAGMA max_page_count = {next(iter(rows))[0]}")
-    filler = -1
+    filler = -(10**9)
     for size in (2000, 500, 100, 20, 1):
         while True:
             try:
                 async with world.db.transaction() as tx:
                     await tx.execute(
                         "INSERT INTO update_journal (update_id, payload, received_at, done) "
-                        "VALUES (?, ?, '2027-01-01 00:00:00', 1)",
-                        (filler, "x" * size),
+                        "VALUES (?, ?, ?, 1)",
+                        # Received now: the journal's upkeep forgets only old finished rows.
+                        (filler, "x" * size, to_db(world.clock.now())),
                     )
             except sqlite3.OperationalError as full:
                 assert "full" in str(full)
                 break
-            filler -= 1
+            filler += 1
 
 
 async def test_a_lock_past_busy_timeout_loses_no_update(

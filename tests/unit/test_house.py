@@ -7,6 +7,10 @@ within a floor are caught here, from the same import graph (grimp, which import-
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import grimp
 
 
@@ -58,3 +62,29 @@ def test_a_circle_would_be_found() -> None:
     graph.add_import(importer="b", imported="a")
     graph.add_import(importer="b", imported="c")
     assert circles(graph) == [["a", "b"]]
+
+
+SQL_START = re.compile(
+    r"\s*(SELECT .* FROM|INSERT (OR \w+ )?INTO|UPDATE \w+ SET|DELETE FROM"
+    r"|CREATE (TABLE|INDEX|TRIGGER)|PRAGMA) "
+)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sql_outside_the_store() -> list[str]:
+    """String constants that start like SQL, in product code other than bot/store."""
+    found = []
+    for folder in ("bot", "scheduler", "messages"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative.startswith(("bot/store/", "bot/standin/")):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                text = node.value if isinstance(node, ast.Constant) else None
+                if isinstance(text, str) and SQL_START.match(text):
+                    found.append(f"{relative}:{node.lineno}")
+    return found
+
+
+def test_sql_lives_in_the_store() -> None:
+    assert sql_outside_the_store() == []

@@ -51,7 +51,7 @@ from bot.services.coordinator import (
     venue_copy,
 )
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
-from bot.store import coordinators, volunteers
+from bot.store import coordinator_reach, coordinators, volunteers
 from bot.store.rights import is_coordinator
 from messages import render
 
@@ -75,6 +75,7 @@ class CoordinatorService:
         async with self.app.db.transaction() as tx:
             if not await is_coordinator(tx, self.app.settings, person.telegram_id):
                 return None
+            await coordinator_reach.wrote(tx, person.telegram_id, self.app.clock.now())
             c = CoordCtx(self.app, tx, person, self.app.clock.now())
             if (
                 name in ("needs", "availability")
@@ -135,6 +136,7 @@ class CoordinatorService:
         async with self.app.db.transaction() as tx:
             if not await is_coordinator(tx, self.app.settings, person.telegram_id):
                 return None
+            await coordinator_reach.wrote(tx, person.telegram_id, self.app.clock.now())
             c = CoordCtx(self.app, tx, person, self.app.clock.now())
             if isinstance(pressed, SendBroadcast):
                 outcome, started = await broadcast.send(c, pressed.broadcast_id, message_id)
@@ -226,6 +228,7 @@ class CoordinatorService:
         async with self.app.db.transaction() as tx:
             if not await is_coordinator(tx, self.app.settings, person.telegram_id):
                 return None
+            await coordinator_reach.wrote(tx, person.telegram_id, self.app.clock.now())
             pending = await coordinators.pending_input(tx, person.telegram_id)
             if pending is None:
                 return None
