@@ -241,7 +241,7 @@ async def on_text(c: StepCtx, typed: str) -> Outcome:
         return await _question_text(c, typed)
     handler = STEPS[step].on_text if step in STEPS else None
     asked = await prompt(c)
-    matched = _match_button(replace(asked, buttons=_answerable(c, asked)), typed)
+    matched = _match_button(_typed_choices(c, asked), typed) or _match_button(asked, typed)
     if isinstance(matched, list):
         choices = [b.label.lstrip("✅▫️ ").strip() for b in matched]
         return Outcome([say("volunteer/which_one", choices=choices), asked])
@@ -430,6 +430,13 @@ def change_menu(c: StepCtx) -> Keyboard:
     parts = [part for part in views.SUMMARY_PARTS if _part_applies(c, part)]
     buttons = [button("summary", f"change.{part}", f"summary.change_{part}") for part in parts]
     return rows(*buttons, button("summary", "back", "summary.back"))
+
+
+def _typed_choices(c: StepCtx, asked: Reply) -> Reply:
+    """At the summary, typed words name a part to change at once (or Send)."""
+    if c.journey.step == "summary":
+        return replace(asked, buttons=(asked.buttons[0], *change_menu(c)[:-1]))
+    return asked
 
 
 def _answerable(c: StepCtx, asked: Reply) -> Keyboard:
