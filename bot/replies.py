@@ -27,7 +27,7 @@ class Reply:
 
     `edit_only`: a change to the pressed message and nothing else, as when a question is
     settled once answered. With no pressed message (a typed answer), or one too old to edit,
-    nothing is sent. Empty text keeps the message's words and only takes its buttons away.
+    nothing is sent. Empty text keeps the message's words and changes only its buttons.
     """
 
     text: str
@@ -77,10 +77,10 @@ class Outcome:
         return self
 
 
-def settled(text: str = "") -> Reply:
-    """The pressed message once answered: no buttons left, and `text` in place of its words
-    (empty keeps them)."""
-    return Reply(text, edit=True, edit_only=True)
+def settled(text: str = "", buttons: Keyboard = ()) -> Reply:
+    """The pressed message once answered: no buttons left but `buttons`, and `text` in place
+    of its words (empty keeps them)."""
+    return Reply(text, buttons, edit=True, edit_only=True)
 
 
 def rows(*buttons: Button) -> Keyboard:

@@ -187,7 +187,9 @@ async def _settle(
         result = await edit(bot, chat_id, message_id, reply, retry=retry)
     else:
         result = await _run(
-            lambda: bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id),
+            lambda: bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=keyboard(reply.buttons)
+            ),
             retry=retry,
             message_id=message_id,
         )

@@ -299,7 +299,7 @@ async def button_availability(c: StepCtx, value: str) -> StepResult:
     index = int(c.journey.data.get("session_index", 0)) + 1
     if index < len(c.live_sessions):
         c.journey.data["session_index"] = index
-        c.need_application().availability[session.id] = answer
+        c.application = await applications.find(c.tx, session.panel_id, c.volunteer.id)
         return Edit(await prompt_availability(c))
     c.journey.data.pop("session_index", None)
     return Next()
