@@ -19,12 +19,12 @@ from bot.services.coordinator.attendance import AttendancePress, AttendanceServi
 from bot.services.coordinator.outcome import OutcomePress, OutcomeService
 from bot.services.volunteer.feedback import FeedbackService
 from bot.services.volunteer.reminders import ReminderReplyService
-from scheduler.details import reminder_details
 from bot.services.volunteer.service import VolunteerService
 from bot.telegram.people import person_of
 from bot.telegram.presses import on_press
 from bot.telegram.send import deliver
 from bot.telegram.unit import one_unit
+from scheduler.details import reminder_details
 from scheduler.runner import SchedulerRunner
 
 Context = ContextTypes.DEFAULT_TYPE
