@@ -47,7 +47,7 @@ def reminder(
 ) -> Reply:
     """Short: what, when, where and the help arranged. The rest (access, the online link
     beside a venue) waits behind "More details"; someone who said they will be there is not
-    asked again."""
+    asked again, only offered "I can't make it" in case that changes."""
     at_home = session.kind == "evaluation_window"
     return Reply(
         render(
@@ -73,9 +73,8 @@ def reminder_buttons(
     buttons: list[Button] = []
     if asking:
         buttons.append(Button(label(f"reminder.yes{suffix}"), pressed.pack()))
-        buttons.append(
-            Button(label(f"reminder.no{suffix}"), replace(pressed, answer="no").pack())
-        )
+    # Someone who said they will be there can still tell us if that changes.
+    buttons.append(Button(label(f"reminder.no{suffix}"), replace(pressed, answer="no").pack()))
     if more and session.has_more_details:
         more_data = ReminderDetails(application.id, session.id, session.version)
         buttons.append(Button(label("reminder.more"), more_data.pack()))

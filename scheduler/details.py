@@ -46,6 +46,6 @@ async def reminder_details(
         marks=marks.get(application.id, {}), coming=answered == (session.version, "coming"),
         details=True,
     )  # fmt: skip
-    if answered is not None and answered[0] == session.version:
-        full = Reply(full.text)  # already answered: nothing left to press
+    if answered == (session.version, "not_coming"):
+        full = Reply(full.text)  # they can't come: nothing left to press
     return Outcome([Reply(full.text, full.buttons, edit=True)])

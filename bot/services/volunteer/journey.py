@@ -186,10 +186,11 @@ async def on_button(c: StepCtx, pressed: StepButton) -> Outcome:
         return Outcome([say("volunteer/stale_button"), await prompt(c)])
     c.journey.data.pop("paused", None)
     asked = await prompt(c)
+    asked = replace(asked, buttons=_answerable(c, asked))  # before the answer moves us on
     outcome = await _answer(c, pressed)
     if any(reply.edit for reply in outcome.replies):
         return outcome  # the pressed message was redrawn in place
-    answered = _settle(step, replace(asked, buttons=_answerable(c, asked)), pressed)
+    answered = _settle(step, asked, pressed)
     if answered is not None:
         outcome.replies.insert(0, answered)
     return outcome
