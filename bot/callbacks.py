@@ -200,6 +200,15 @@ class ReminderAnswer(CallbackData, prefix="r"):
 
 
 @dataclass(frozen=True)
+class ReminderDetails(CallbackData, prefix="rd"):
+    """"More details" on a reminder: the rest of what to know, shown in the same message."""
+
+    application_id: Id
+    session_id: Id
+    version: Count
+
+
+@dataclass(frozen=True)
 class OfferAnswer(CallbackData, prefix="r"):
     answer: Literal["take", "pass"]
     offer_id: Id

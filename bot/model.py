@@ -57,6 +57,11 @@ class Session:
     cancelled: bool
     version: int = 1  # raised when the time, place or link changes (0003_scheduler)
 
+    @property
+    def has_more_details(self) -> bool:
+        """More than a short reminder says: access details, or a link as well as a venue."""
+        return bool(self.access or (self.venue and self.online_link))
+
 
 @dataclass(frozen=True)
 class Volunteer:

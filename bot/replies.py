@@ -23,12 +23,18 @@ class Document:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message. `text` is HTML; `edit` replaces the message whose button was pressed."""
+    """One message. `text` is HTML; `edit` replaces the message whose button was pressed.
+
+    `edit_only`: a change to the pressed message and nothing else, as when a question is
+    settled once answered. With no pressed message (a typed answer), or one too old to edit,
+    nothing is sent. Empty text keeps the message's words and changes only its buttons.
+    """
 
     text: str
     buttons: Keyboard = ()
     document: Document | None = None
     edit: bool = False
+    edit_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,12 @@ class Outcome:
         first = self.replies[0]
         self.replies[0] = replace(first, text=f"{text}\n\n{first.text}")
         return self
+
+
+def settled(text: str = "", buttons: Keyboard = ()) -> Reply:
+    """The pressed message once answered: no buttons left but `buttons`, and `text` in place
+    of its words (empty keeps them)."""
+    return Reply(text, buttons, edit=True, edit_only=True)
 
 
 def rows(*buttons: Button) -> Keyboard:

@@ -8,9 +8,9 @@ from typing import Any
 
 from bot import views
 from bot.calendar import sessions_ics_document
-from bot.callbacks import FeedbackStep, OfferAnswer, ReminderAnswer
+from bot.callbacks import FeedbackStep, OfferAnswer, ReminderAnswer, ReminderDetails
 from bot.model import FEEDBACK_QUESTIONS, Application, Panel, Session, Volunteer
-from bot.replies import Button, Reply, rows
+from bot.replies import Button, Keyboard, Reply, rows
 from bot.rules.needs import Marks, statuses
 from bot.store.attendance import Mark
 from bot.store.outcomes import PanelOutcome
@@ -42,10 +42,13 @@ def reminder(
     *,
     late: bool,
     marks: Marks,
+    coming: bool = False,
+    details: bool = False,
 ) -> Reply:
+    """Short: what, when, where and the help arranged. The rest (access, the online link
+    beside a venue) waits behind "More details"; someone who said they will be there is not
+    asked again, only offered "I can't make it" in case that changes."""
     at_home = session.kind == "evaluation_window"
-    pressed = ReminderAnswer("yes", application.id, session.id, session.version)
-    suffix = "_home" if at_home else ""
     return Reply(
         render(
             "scheduler/reminder",
@@ -55,12 +58,27 @@ def reminder(
             late=late,
             at_home=at_home,
             needs=need_lines(volunteer, session, marks),
+            coming=coming,
+            details=details,
         ),
-        rows(
-            Button(label(f"reminder.yes{suffix}"), pressed.pack()),
-            Button(label(f"reminder.no{suffix}"), replace(pressed, answer="no").pack()),
-        ),
+        reminder_buttons(application, session, asking=not coming, more=not details),
     )
+
+
+def reminder_buttons(
+    application: Application, session: Session, *, asking: bool, more: bool
+) -> Keyboard:
+    pressed = ReminderAnswer("yes", application.id, session.id, session.version)
+    suffix = "_home" if session.kind == "evaluation_window" else ""
+    buttons: list[Button] = []
+    if asking:
+        buttons.append(Button(label(f"reminder.yes{suffix}"), pressed.pack()))
+    # Someone who said they will be there can still tell us if that changes.
+    buttons.append(Button(label(f"reminder.no{suffix}"), replace(pressed, answer="no").pack()))
+    if more and session.has_more_details:
+        more_data = ReminderDetails(application.id, session.id, session.version)
+        buttons.append(Button(label("reminder.more"), more_data.pack()))
+    return rows(*buttons)
 
 
 def needs_flag(

@@ -291,7 +291,8 @@ class Planner:
                     continue
                 if not expected_at(application, session):
                     continue
-                if s.replies.get((application.id, session.id)) == (session.version, "not_coming"):
+                reply = s.replies.get((application.id, session.id))
+                if reply == (session.version, "not_coming"):
                     continue
                 calendar = s.sent(calendar_key(application.id, session.id))
                 if calendar is None:
@@ -342,6 +343,7 @@ class Planner:
                         self.now,
                         late=late,
                         marks=s.need_marks.get(application.id, {}),
+                        coming=reply == (session.version, "coming"),
                     ),
                 )
 

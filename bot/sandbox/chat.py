@@ -211,8 +211,22 @@ class SandboxChat:
             self._print_message(message)
 
     def _show(self, reply: Reply) -> None:
-        for message in [*reply.edited, *reply.messages]:
+        for message in reply.edited:
+            self._print_edit(message)
+        for message in reply.messages:
             self._print_message(message)
+
+    def _print_edit(self, message: BotMessage) -> None:
+        """An answered question shows only what was added to it; one that lost its buttons
+        and nothing else is already on screen."""
+        before = message.edits[-1] if message.edits else None
+        if message.buttons or before is None or not message.text.startswith(before):
+            if message.buttons or before is not None:
+                self._print_message(message)
+            return
+        added = message.text[len(before):].strip()
+        if added:
+            self._print(f"     {added}")
 
     def _print_message(self, message: BotMessage) -> None:
         self._shown.add((message.chat_id, message.message_id))

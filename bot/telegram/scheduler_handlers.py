@@ -24,6 +24,7 @@ from bot.telegram.people import person_of
 from bot.telegram.presses import on_press
 from bot.telegram.send import deliver
 from bot.telegram.unit import one_unit
+from scheduler.details import reminder_details
 from scheduler.runner import SchedulerRunner
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -84,11 +85,17 @@ def _register_buttons(
     async def answered(person: Person, pressed: Feedback, _: int | None) -> Outcome:
         return await feedback.button(person, pressed)
 
+    async def more(
+        person: Person, pressed: callbacks.ReminderDetails, _: int | None
+    ) -> Outcome | None:
+        return await reminder_details(ctx, person, pressed)
+
     old = VolunteerService(ctx).old_button
     # Whatever a press changed (a place taken, attendance saved, an award) may now be due.
     poke = runner.poke
     on_press(application, callbacks.ReminderAnswer, reminder, old, after=poke)
     on_press(application, callbacks.OfferAnswer, reminder, old, after=poke)
+    on_press(application, callbacks.ReminderDetails, more, old)
     on_press(application, callbacks.AttendancePanel, marked, old, after=poke)
     on_press(application, callbacks.AttendanceSession, marked, old, after=poke)
     on_press(application, callbacks.AttendanceTick, marked, old, after=poke)

@@ -155,6 +155,8 @@ async def send(
     """Send one reply (or edit the pressed message, if it asks to and there is one). A long
     text goes in parts; the result is the last part's, or the first that did not go."""
     markup = keyboard(reply.buttons)
+    if reply.edit_only:
+        return await _settle(bot, chat_id, edit_message_id, reply, retry=retry)
     if reply.edit and edit_message_id is not None:
         edited = await edit(bot, chat_id, edit_message_id, reply, retry=retry)
         if not isinstance(edited, Refused):
@@ -181,6 +183,31 @@ async def send(
         result = await _run(_text(bot, chat_id, part, keys), retry=retry)
         if not isinstance(result, Delivered):
             return result
+    return result
+
+
+async def _settle(
+    bot: Bot, chat_id: int, message_id: int | None, reply: Reply, *, retry: bool
+) -> Result:
+    """Change the pressed message only; a message that cannot be changed is left as it is,
+    for a fresh copy would only add to the chat."""
+    if message_id is None:
+        return Delivered(0)
+    if reply.text:
+        result = await edit(bot, chat_id, message_id, reply, retry=retry)
+    else:
+        result = await _run(
+            lambda: bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=keyboard(reply.buttons)
+            ),
+            retry=retry,
+            message_id=message_id,
+        )
+        if isinstance(result, Refused) and _NOT_MODIFIED in result.reason.lower():
+            result = Delivered(message_id)
+    if isinstance(result, Refused):
+        log.info("left a message in chat %s as it was: %s", chat_id, result.reason)
+        return Delivered(message_id)
     return result
 
 

@@ -44,6 +44,7 @@ async def test_changing_links_to_groups_keeps_the_ticks_and_the_note(
     world: World, sam: FakeUser
 ) -> None:
     await at_summary_with_a_conflict(world, sam)
+    await world.harness.press_button(sam, "Change something")
     checklist = await world.harness.press_button(sam, "Change links to groups")
     assert any(t.startswith("✅") and "Brightwater" in t for t in checklist.last.button_texts)
     assert NOTE in checklist.last.text
@@ -68,6 +69,7 @@ async def test_availability_keeps_the_reading_days(world: World, sam: FakeUser) 
 
 async def test_changing_needs_keeps_the_ticks(world: World, sam: FakeUser) -> None:
     await at_summary_with_a_conflict(world, sam)
+    await world.harness.press_button(sam, "Change something")
     await world.harness.press_button(sam, "Change help you need")
     checklist = await world.harness.press_button(sam, "I want to change it")
     assert any(t.startswith("✅") and "Reading stand" in t for t in checklist.last.button_texts)

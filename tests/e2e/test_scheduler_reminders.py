@@ -153,7 +153,14 @@ async def test_reminders_show_access_and_the_help_the_person_asked_for(
                               needs=["reading_stand", "drinks"])  # fmt: skip
     await tick(world)
     await tick_at(world, london(2027, 3, 8, 11))
-    text = messages(world, sam.id, "A reminder about Welcome and briefing")[-1].text
+    short = messages(world, sam.id, "A reminder about Welcome and briefing")[-1].text
+    assert "Hearing loop" not in short  # the access details wait behind "More details"
+    assert [
+        b.text for row in messages(world, sam.id, "A reminder about")[-1].buttons for b in row
+    ] == ["I'll be there", "I can't make it", "More details"]
+    more = await world.harness.press_button(sam, "More details")
+    assert more.messages == [] and len(more.edited) == 1  # the same message, redrawn
+    text = more.edited[0].text
     for fact in (
         "Ashbridge Community Centre",
         "Hearing loop",
@@ -165,6 +172,10 @@ async def test_reminders_show_access_and_the_help_the_person_asked_for(
         assert fact in text, fact
     # Nobody has booked anything yet, so nothing may say it is.
     assert "We have booked" not in text and "We have arranged" not in text
-    assert [
-        b.text for row in messages(world, sam.id, "A reminder about")[-1].buttons for b in row
-    ] == ["I'll be there", "I can't make it"]
+    for fact in ("Ashbridge Community Centre", "tomorrow, 11am to 1pm",
+                 "You asked for a reading stand. We are still arranging it."):
+        assert fact in short, fact
+    assert "We have booked" not in short
+    assert [b.text for row in more.edited[0].buttons for b in row] == [
+        "I'll be there", "I can't make it"
+    ]

@@ -43,14 +43,16 @@ async def test_summary_shows_every_answer_and_change_returns_to_it(
     summary = await to_summary(world, sam)
     text = summary.last.text
     for expected in ("Name: Sam", "I use services", "Reading stand", "Caffeine-free",
-                     "Welcome and briefing: Yes", "Days for reading: Monday",
+                     "When you can come: yes to all 6", "Days for reading: Monday",
                      "Links to groups who bid: none", "Interviews: yes",
                      "Payment: Yes, please pay me"):
         assert expected in text
+    await world.harness.press_button(sam, "Change something")
     await world.harness.press_button(sam, "Change name")
     back = await world.harness.say(sam, "Samira")
     assert "Name: Samira" in back.last.text
     assert "Send" in back.last.button_texts
+    await world.harness.press_button(sam, "Change something")
     await world.harness.press_button(sam, "Change when you can come")
     for answer in ("No", "Yes", "Yes", "Yes", "Yes", "Maybe"):
         reply = await world.harness.press_button(sam, answer)

@@ -135,6 +135,7 @@ class Volunteer:
     acknowledged: set[str] = field(default_factory=set)
     awaiting: int | None = None  # the update id of an action the bot has not answered yet
     seen: int = 0  # messages from the bot read so far
+    edits_seen: int = 0  # edits to them read so far (a question may be redrawn in place)
 
     @property
     def name(self) -> str:
@@ -166,7 +167,8 @@ async def read_new(api: FakeBotApi, volunteer: Volunteer) -> None:
     """Wait for the bot to say something new, and read it."""
     chat = volunteer.user.id
     await api.wait_for(
-        lambda: len(api.messages_to(chat)) > volunteer.seen,
+        lambda: len(api.messages_to(chat)) > volunteer.seen
+        or edits_to(api, chat) > volunteer.edits_seen,
         timeout=60,
         what=f"a reply to {volunteer.name}",
     )
@@ -174,7 +176,12 @@ async def read_new(api: FakeBotApi, volunteer: Volunteer) -> None:
     for reply in messages[volunteer.seen :]:
         note_acknowledgements(volunteer, reply)
     volunteer.seen = len(messages)
+    volunteer.edits_seen = edits_to(api, chat)
     volunteer.awaiting = None
+
+
+def edits_to(api: FakeBotApi, chat_id: int) -> int:
+    return sum(len(message.edits) for message in api.messages_to(chat_id))
 
 
 def send(api: FakeBotApi, volunteer: Volunteer, action: Action) -> None:
@@ -212,7 +219,11 @@ async def ask_again_if_forgotten(
         if volunteer.awaiting is not None and not handled(volunteer.awaiting):
             continue  # the journal (or Telegram) hands it to the new process: a reply will come
         messages = api.messages_to(volunteer.user.id)
-        no_reply = volunteer.awaiting is not None and len(messages) == volunteer.seen
+        no_reply = (
+            volunteer.awaiting is not None
+            and len(messages) == volunteer.seen
+            and edits_to(api, volunteer.user.id) == volunteer.edits_seen
+        )
         only_a_lead_in = bool(messages) and decide(volunteer, messages[-1]) is None
         if no_reply or only_a_lead_in:
             volunteer.awaiting = api.send_text(volunteer.user, "/start")

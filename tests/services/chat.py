@@ -38,8 +38,8 @@ def labels(outcome: Outcome) -> list[str]:
 
 
 def text(outcome: Outcome) -> str:
-    """Everything the person was told, in order."""
-    return "\n\n".join(reply.text for reply in outcome.replies)
+    """Everything the person was told, in order (a settled question tells nothing new)."""
+    return "\n\n".join(reply.text for reply in outcome.replies if not reply.edit_only)
 
 
 def told(outcome: Outcome, chat_id: int) -> list[str]:

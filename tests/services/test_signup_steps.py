@@ -38,7 +38,8 @@ async def test_consent_starts_a_draft_and_the_first_of_eight_info_pages(
 ) -> None:
     await sam.start(EXAMPLE_CODE)
     first = await sam.press("Yes, that's OK")
-    assert len(first.replies) == 1
+    # One new message; the other reply only takes the notice's buttons away.
+    assert [r.edit_only for r in first.replies] == [True, False]
     assert text(first).startswith("Thank you. Let's begin.")
     assert "(1 of 8)" in text(first)
     assert await rows(app.db, "SELECT status FROM applications") == [("draft",)]

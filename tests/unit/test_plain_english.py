@@ -61,6 +61,8 @@ def sample_context() -> dict[str, Any]:
         "has_window": True, "days": ["Monday"], "conflicts": [], "conflicts_note": None,
         "has_interviews": True, "contact": None, "choices": ["Yes", "No"],
         "team": {"contact": panel.spec.contact, "crisis_lines": panel.spec.crisis_lines},
+        "question": "Can you come?", "answer": "Yes", "availability_yes": 1,
+        "availability_yes_label": "Yes", "answered": [{"title": "Briefing", "answer": "Yes"}],
     }
 
 

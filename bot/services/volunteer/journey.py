@@ -8,14 +8,16 @@ Button data is never trusted: a press only counts if it belongs to the step the 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import aiosqlite
+from markupsafe import Markup
 
 from bot import views
 from bot.callbacks import StepButton
 from bot.context import AppContext, Person
-from bot.replies import Button, MessageCopy, Outcome, Reply, rows
+from bot.replies import Button, Keyboard, MessageCopy, Outcome, Reply, rows, settled
 from bot.rules import panels as rules
 from bot.services.volunteer import info, notify, team
 from bot.services.volunteer.steps import STEPS, Edit, Next, StepCtx, StepResult, button, say
@@ -52,6 +54,9 @@ OWN_STEPS = frozenset({"info", "summary", "question", "leave", "pass_on"})
 # Steps whose typed answer is a note in the person's own words: kept even when its words
 # also call for care.
 NOTE_STEPS = frozenset({"needs_note", "conflicts"})
+# Steps whose message stays as it was once answered, only without its buttons: a page read,
+# the summary, the question box.
+KEYBOARD_ONLY_STEPS = frozenset({"info", "summary", "question"})
 
 
 async def load(app: AppContext, tx: aiosqlite.Connection, person: Person) -> StepCtx | None:
@@ -165,7 +170,8 @@ async def apply(c: StepCtx, result: StepResult) -> Outcome:
         return await advance(c, result.before)
     if isinstance(result, Edit):
         await journeys.save(c.tx, c.journey, c.now)
-        return Outcome([result.reply])
+        # The same message, redrawn: a tick in a checklist never posts a fresh copy.
+        return Outcome([replace(result.reply, edit=True)])
     await journeys.save(c.tx, c.journey, c.now)
     c = await reload(c)
     return Outcome([*result.before, await prompt(c)])
@@ -175,10 +181,43 @@ async def apply(c: StepCtx, result: StepResult) -> Outcome:
 
 
 async def on_button(c: StepCtx, pressed: StepButton) -> Outcome:
-    step, value = pressed.step, pressed.value
+    step = pressed.step
     if step != c.journey.step:
         return Outcome([say("volunteer/stale_button"), await prompt(c)])
     c.journey.data.pop("paused", None)
+    asked = await prompt(c)
+    asked = replace(asked, buttons=_answerable(c, asked))  # before the answer moves us on
+    outcome = await _answer(c, pressed)
+    if any(reply.edit for reply in outcome.replies):
+        return outcome  # the pressed message was redrawn in place
+    answered = _settle(step, asked, pressed)
+    if answered is not None:
+        outcome.replies.insert(0, answered)
+    return outcome
+
+
+def _settle(step: str, asked: Reply, pressed: StepButton) -> Reply | None:
+    """Once a question is answered its buttons go, and the answer shows beneath it. Only a
+    button of the question as it stands settles it: anything else is an old button."""
+    data = pressed.pack()
+    chosen = next((b for row in asked.buttons for b in row if b.data == data), None)
+    if chosen is None:
+        return None
+    if step in KEYBOARD_ONLY_STEPS:
+        return settled()
+    answer = _label_text(chosen)
+    if pressed.value == "done":
+        ticked = [_label_text(b) for row in asked.buttons for b in row if b.label.startswith("✅")]
+        answer = ", ".join(ticked) if ticked else label("checklist.none_ticked")
+    return settled(render("volunteer/answered", question=Markup(asked.text), answer=answer))
+
+
+def _label_text(chosen: Button) -> str:
+    return chosen.label.removeprefix("✅").removeprefix("▫️").strip()
+
+
+async def _answer(c: StepCtx, pressed: StepButton) -> Outcome:
+    step, value = pressed.step, pressed.value
     if step == "info":
         return await _info_button(c, value)
     if step == "summary":
@@ -203,7 +242,7 @@ async def on_text(c: StepCtx, typed: str) -> Outcome:
         return await _question_text(c, typed)
     handler = STEPS[step].on_text if step in STEPS else None
     asked = await prompt(c)
-    matched = _match_button(asked, typed)
+    matched = _match_button(_typed_choices(c, asked), typed) or _match_button(asked, typed)
     if isinstance(matched, list):
         choices = [b.label.lstrip("✅▫️ ").strip() for b in matched]
         return Outcome([say("volunteer/which_one", choices=choices), asked])
@@ -380,12 +419,32 @@ async def leave_without_trace(c: StepCtx) -> Outcome:
 
 
 def summary(c: StepCtx) -> Reply:
-    parts = [part for part in views.SUMMARY_PARTS if _part_applies(c, part)]
-    buttons = [button("summary", f"change.{part}", f"summary.change_{part}") for part in parts]
+    """Short enough for a phone screen, with two buttons: the parts to change wait behind
+    "Change something"."""
     return Reply(
         render("volunteer/summary", **summary_context(c)),
-        rows(button("summary", "send", "summary.send"), *buttons),
+        rows(button("summary", "send", "summary.send"), button("summary", "menu", "summary.menu")),
     )
+
+
+def change_menu(c: StepCtx) -> Keyboard:
+    parts = [part for part in views.SUMMARY_PARTS if _part_applies(c, part)]
+    buttons = [button("summary", f"change.{part}", f"summary.change_{part}") for part in parts]
+    return rows(*buttons, button("summary", "back", "summary.back"))
+
+
+def _typed_choices(c: StepCtx, asked: Reply) -> Reply:
+    """At the summary, typed words name a part to change at once (or Send)."""
+    if c.journey.step == "summary":
+        return replace(asked, buttons=(asked.buttons[0], *change_menu(c)[:-1]))
+    return asked
+
+
+def _answerable(c: StepCtx, asked: Reply) -> Keyboard:
+    """Every button the question may have on screen now: the summary's change menu too."""
+    if c.journey.step == "summary":
+        return (*asked.buttons, *change_menu(c))
+    return asked.buttons
 
 
 def _part_applies(c: StepCtx, part: str) -> bool:
@@ -396,6 +455,10 @@ def _part_applies(c: StepCtx, part: str) -> bool:
 async def _summary_button(c: StepCtx, value: str) -> Outcome:
     if value == "send":
         return await _send_application(c)
+    if value in ("menu", "back"):
+        shown = summary(c)
+        keys = change_menu(c) if value == "menu" else shown.buttons
+        return Outcome([Reply(shown.text, keys, edit=True)])
     part = value.removeprefix("change.")
     if value.startswith("change.") and part in views.SUMMARY_PARTS and _part_applies(c, part):
         c.journey.data["return"] = "summary"
@@ -445,8 +508,11 @@ def summary_context(c: StepCtx) -> dict[str, Any]:
         }
         for s in c.live_sessions
     ]
+    yes = label("answer.yes")
     return {
         "panel": views.panel_view(panel),
+        "availability_yes": sum(1 for item in availability if item["answer"] == yes),
+        "availability_yes_label": yes,
         "name": volunteer.name,
         "role": label(f"role.{volunteer.role}") if volunteer.role else None,
         "contact": volunteer.contact,

@@ -15,10 +15,10 @@ from typing import Any
 import aiosqlite
 
 from bot import views
-from bot.callbacks import OfferAnswer, ReminderAnswer
+from bot.callbacks import OfferAnswer, ReminderAnswer, ReminderDetails
 from bot.context import AppContext, Person
 from bot.model import Application, Panel, Session, Volunteer
-from bot.replies import Button, Notice, Outcome, Reply, rows
+from bot.replies import Button, Keyboard, Notice, Outcome, Reply, rows, settled
 from bot.rules import panels as rules
 from bot.services.volunteer.notify import coordinator_chat_ids
 from bot.store import applications, offers, panels, volunteers
@@ -29,6 +29,13 @@ log = logging.getLogger(__name__)
 
 def _say(template: str, **context: Any) -> Reply:
     return Reply(render(f"scheduler/{template}", **context))
+
+
+def _more(application_id: int, session: Session) -> Keyboard:
+    if not session.has_more_details:
+        return ()
+    data = ReminderDetails(application_id, session.id, session.version).pack()
+    return rows(Button(label("reminder.more"), data))
 
 
 class ReminderReplyService:
@@ -58,13 +65,16 @@ class ReminderReplyService:
             return Outcome([_say("stale")])
         if session.version != version:
             return Outcome([_say("reminder_changed", session=view)])
+        # Answered: the reminder keeps only its "More details" button.
+        answered = settled("", _more(application_id, session))
         if action == "yes":
             await offers.set_reply(tx, application_id, session_id, version, "coming", now)
-            return Outcome([_say("reminder_coming", session=view)])
+            return Outcome([answered, _say("reminder_coming", session=view)])
         if action == "no":
             cant, can = replace(pressed, answer="nox"), replace(pressed, answer="yes")
             return Outcome(
                 [
+                    answered,
                     Reply(
                         render("scheduler/reminder_cant_check", session=view),
                         rows(
@@ -76,7 +86,9 @@ class ReminderReplyService:
             )
         replies = await offers.replies_for_panel(tx, panel.id)
         already = replies.get((application_id, session_id)) == (version, "not_coming")
-        outcome = Outcome([_say("reminder_not_coming", session=view, name=volunteer.name)])
+        outcome = Outcome(
+            [settled(), _say("reminder_not_coming", session=view, name=volunteer.name)]
+        )
         if already:
             return outcome
         await offers.set_reply(tx, application_id, session_id, version, "not_coming", now)

@@ -17,7 +17,7 @@ from bot import callbacks, views
 from bot.callbacks import CallbackData, Erase, PanelByCode, PanelById, StepButton
 from bot.context import AppContext, Person
 from bot.model import IN_THE_RUNNING, Application, Journey, Panel, Volunteer
-from bot.replies import Button, Document, Keyboard, Notice, Outcome, Reply, rows
+from bot.replies import Button, Document, Keyboard, Notice, Outcome, Reply, rows, settled
 from bot.rules import panels as rules
 from bot.rules.distress import suggests_distress
 from bot.services.volunteer import care, journey, notify, team, typed_answers
@@ -216,9 +216,11 @@ class VolunteerService:
         if pressed.action in ("no", "agree"):
             await prompts.clear(tx, person.telegram_id)
         if pressed.action == "no":
-            return Outcome([_say("volunteer/no_consent")])
+            return Outcome([settled(), _say("volunteer/no_consent")])
         if pressed.action == "agree":
-            return await self._agree(tx, person, code)
+            agreed = await self._agree(tx, person, code)
+            agreed.replies.insert(0, settled())  # the privacy notice's buttons go
+            return agreed
         panel = await panels.get_by_code(tx, code, self._tz)
         if panel is None:
             return await self._unknown_panel(tx, person)

@@ -265,9 +265,17 @@ async def prompt_availability(c: StepCtx) -> Reply:
     assert session is not None
     live = c.live_sessions
     step_value = f"{session.id}"
+    saved = c.need_application().availability
+    # One message for every session: each answer shows above the next question.
+    answered = [
+        {"title": s.title, "answer": label(f"answer.{saved[s.id]}")}
+        for s in live[: live.index(session)]
+        if s.id in saved
+    ]
     return Reply(
         render(
             "volunteer/ask_availability",
+            answered=answered,
             session=views.session_view(session, c.need_panel().timezone),
             number=live.index(session) + 1,
             total=len(live),
@@ -291,7 +299,8 @@ async def button_availability(c: StepCtx, value: str) -> StepResult:
     index = int(c.journey.data.get("session_index", 0)) + 1
     if index < len(c.live_sessions):
         c.journey.data["session_index"] = index
-        return Again()
+        c.application = await applications.find(c.tx, session.panel_id, c.volunteer.id)
+        return Edit(await prompt_availability(c))
     c.journey.data.pop("session_index", None)
     return Next()
 
