@@ -15,6 +15,7 @@ from bot import views
 from bot.config import load_settings
 from bot.model import Panel, Session
 from bot.panelfile import load_panel_file
+from bot.rules.retention import retention_months
 from bot.services.volunteer import info
 from messages import render, template_names
 from tests.conftest import EXAMPLE_PANEL
@@ -62,12 +63,13 @@ def sample_context() -> dict[str, Any]:
         "session": session_views[0], "window": session_views[3], "interviews": session_views[4:5],
         "kinds": {s.kind for s in sessions}, "page": 1, "total": len(info.PAGES),
         "first_name": "Sam", "name": "Sam", "count": 1, "returning": False,
-        "retention_months": 12, "current": None, "needs": ["Reading stand"], "note": "Later",
+        "retention_months": retention_months(panel, load_settings({}, require_token=False)),
+        "signing_up": True, "current": None, "needs": ["Reading stand"], "note": "Later",
         "limit": 64, "what": "name", "number": 1, "has_bidders": True,
         "payment": panel.spec.payment, "status": "You have a place on the panel.",
         "items": [{"panel": views.panel_view(panel), "status": "confirmed",
                    "status_label": "You have a place.", "sessions": session_views}],
-        "record": record, "kind": "sticker", "role": "I am a carer", "needs_consented": True,
+        "record": record, "kind": "sticker", "role": "a carer", "needs_consented": True,
         "needs_note": "Later start", "availability": [{"session": session_views[0],
                                                         "answer": "Yes"}],
         "has_window": True, "days": ["Monday"], "conflicts": [], "conflicts_note": None,

@@ -448,7 +448,7 @@ def summary_context(c: StepCtx) -> dict[str, Any]:
     return {
         "panel": views.panel_view(panel),
         "name": volunteer.name,
-        "role": label(f"role.{volunteer.role}") if volunteer.role else None,
+        "role": label(f"role_is.{volunteer.role}") if volunteer.role else None,
         "contact": volunteer.contact,
         "needs_consented": volunteer.needs_consented_at is not None,
         "needs": views.need_labels(volunteer.needs),

@@ -248,9 +248,10 @@ class VolunteerService:
             if pressed.answer == "yes":
                 return await self._erase(tx, volunteer)
             return Outcome([_say("volunteer/erase_kept")])
-        if pressed.action == "withdraw_no":
-            return Outcome([_say("volunteer/withdraw_kept")])
         application = await applications.find(tx, pressed.panel_id, volunteer.id)
+        if pressed.action == "withdraw_no":
+            signing_up = application is not None and application.status == "draft"
+            return Outcome([_say("volunteer/withdraw_kept", signing_up=signing_up)])
         if application is None or not application.active:
             return journey.stale()
         if pressed.action == "avail":
