@@ -20,6 +20,7 @@ from bot.model import IN_THE_RUNNING, Application, Journey, Panel, Volunteer
 from bot.replies import Button, Document, Keyboard, Notice, Outcome, Reply, rows
 from bot.rules import panels as rules
 from bot.rules.distress import suggests_distress
+from bot.rules.retention import retention_months
 from bot.services.volunteer import care, journey, notify, team, typed_answers
 from bot.services.volunteer.notify import coordinator_chat_ids
 from bot.services.volunteer.steps import StepCtx
@@ -137,7 +138,24 @@ class VolunteerService:
         return Outcome([welcome])
 
     def _retention(self, panel: Panel) -> int:
-        return panel.spec.retention_months or self.app.settings.retention_months
+        return retention_months(panel, self.app.settings)
+
+    async def _retention_for(self, tx: aiosqlite.Connection, person: Person) -> int:
+        """The period of the panel the person is with (the one they last opened, else the
+        newest they signed up for), so /privacy says what the consent screen said."""
+        panel_ids: list[int] = []
+        prompt = await prompts.get(tx, person.telegram_id)
+        if prompt is not None and prompt.kind == CONSENT_PROMPT:
+            panel_ids.append(prompt.ref)
+        volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
+        if volunteer is not None:
+            mine = await applications.for_volunteer(tx, volunteer.id)
+            panel_ids += [a.panel_id for a in sorted(mine, key=lambda a: a.id, reverse=True)]
+        for panel_id in panel_ids:
+            panel = await panels.get(tx, panel_id, self._tz)
+            if panel is not None:
+                return self._retention(panel)
+        return self.app.settings.retention_months
 
     def _consent_buttons(self, code: str) -> Keyboard:
         return rows(
@@ -374,9 +392,9 @@ class VolunteerService:
         return Outcome([_say("volunteer/help", team=the_team.view())])
 
     async def privacy(self, person: Person) -> Outcome:
-        return Outcome(
-            [_say("volunteer/privacy", retention_months=self.app.settings.retention_months)]
-        )
+        async with self.app.db.transaction() as tx:
+            months = await self._retention_for(tx, person)
+        return Outcome([_say("volunteer/privacy", retention_months=months)])
 
     async def cancel(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:
