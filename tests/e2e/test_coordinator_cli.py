@@ -85,7 +85,7 @@ def test_a_coordinator_runs_the_example_panel_to_a_confirmed_panel_in_the_sandbo
         "Welcome and briefing: Tuesday 9 March 2027, 12 noon",
         "Saved: Step-free access for Sam is ✅ arranged.",
         "Saved: Reading stand for Sam is ✖ can't be arranged.",
-        "We have booked a step-free way in for you for every session.",
+        "We have booked a step-free way in for you. It is for every session.",
         "We will bring a book rest for you instead.",
         "• We have booked a step-free way in for you.",
         # The briefing moved after the mark, so its reading stand is being arranged again.

@@ -24,7 +24,7 @@ FLESCH_MIN = 70
 WORDS_PER_SENTENCE_MAX = 15
 COORDINATOR_FLESCH_MIN = 50
 TELEGRAM_TEXT_MAX = 4096
-LONG_NAME = "Marie-Christine Oluwaseun Featherstonehaugh-Abernethy"
+LONG_NAME = "Christopher Alexander"
 # The scheduler folder holds both sides: these are the ones a volunteer is sent.
 SCHEDULER_TO_VOLUNTEERS = (
     "reminder", "calendar", "calendar_update", "place_offer", "scoring_thanks", "award_news",
@@ -80,6 +80,8 @@ def sample_context() -> dict[str, Any]:
 
 def plain(text: str) -> str:
     without_tags = re.sub(r"<[^>]+>", "", text)
+    # An address or number is looked up, not read as prose: it counts as one short word.
+    without_tags = re.sub(r"\S+@\S+|https?://\S+|\+?\d[\d ]{6,}\d", "link", without_tags)
     # Bullets and list lines read as separate sentences, as a person reads them.
     lines = [line.strip(" •") for line in unescape(without_tags).splitlines() if line.strip()]
     return " ".join(line if line[-1:] in ".?!:" else f"{line}." for line in lines)
@@ -169,7 +171,8 @@ def test_everything_a_volunteer_can_receive_is_plain_english() -> None:
                 scores.append((flesch, per_sentence, name))
     scores.sort()
     print("\nThe ten hardest messages a volunteer can receive (Flesch, words a sentence):")
-    for flesch, per_sentence, name in scores[:10]:
+    lowest = {name: (flesch, per) for flesch, per, name in reversed(scores)}
+    for name, (flesch, per_sentence) in sorted(lowest.items(), key=lambda i: i[1])[:10]:
         print(f"  {flesch:6.1f} {per_sentence:5.1f}  {name}")
     flesches = sorted(score[0] for score in scores)
     print(f"  min {flesches[0]:.1f}, median {flesches[len(flesches) // 2]:.1f}, "
@@ -206,6 +209,11 @@ class _AnyValue(Undefined):
         return _AnyValue()
 
     __getitem__ = __getattr__
+
+    def __gt__(self, other: object) -> bool:
+        return False
+
+    __lt__ = __ge__ = __le__ = __gt__
 
 
 def _coordinator_environment() -> Environment:
