@@ -99,7 +99,8 @@ async def test_the_person_is_told_after_quiet_hours_not_in_them(
     await tick(world)
     assert not said_to(world, sam.id, "Good news")
     await tick_at(world, london(2027, 2, 2, 8))
-    assert said_to(world, sam.id, "We have booked a reading stand for you. It is for every session.")
+    booked = "We have booked a reading stand for you. It is for every session."
+    assert said_to(world, sam.id, booked)
 
 
 # --- /needs and the roster ---------------------------------------------------------------------

@@ -42,7 +42,8 @@ async def test_summary_shows_every_answer_and_change_returns_to_it(
     await read_info(world, sam)
     summary = await to_summary(world, sam)
     text = summary.last.text
-    for expected in ("Name: Sam", "You are: someone who uses services", "Reading stand", "Caffeine-free",
+    for expected in ("Name: Sam", "You are: someone who uses services", "Reading stand",
+                     "Caffeine-free",
                      "Welcome and briefing: Yes", "Days for reading: Monday",
                      "Links to groups who bid: none", "Interviews: yes",
                      "Payment: Yes, please pay me"):

@@ -53,11 +53,18 @@ def sample_context() -> dict[str, Any]:
     """One context that satisfies every volunteer template (they share names on purpose)."""
     panel, sessions = example_panel()
     session_views = [views.session_view(s, panel.timezone) for s in sessions]
-    record = {"name": "Sam", "role": "carer", "contact": "07700 900123",
-              "needs_note": "I need a later start.",
-              "panels": [{"panel": panel.title, "status": "applied",
-                          "availability": {"Briefing": "yes"}, "conflicts": ["Brightwater"],
-                          "conflicts_note": "I used to work there."}]}
+    record = {"name": "Sam", "role": "a carer", "contact": "07700 900123",
+              "consented": "Monday 11 January 2027", "needs_consented": "Monday 11 January 2027",
+              "needs": ["Reading stand"], "needs_note": "I need a later start.",
+              "future_panels": False, "questions": [{"text": "Can I bring a friend?",
+                                                     "panel": panel.title}],
+              "panels": [{"title": panel.title, "status": "You have a place on the panel.",
+                          "availability": ["Briefing: Yes"], "days": ["Monday"],
+                          "conflicts": ["Brightwater"], "conflicts_note": "I used to work there.",
+                          "interviews": "Yes, I'd like to", "payment": "Yes, please pay me",
+                          "needs": ["Reading stand: booked."],
+                          "sessions": ["Briefing: you came. We owe you £40."],
+                          "feedback": ["Support on the day: Good"]}]}
     return {
         "panel": views.panel_view(panel), "spec": panel.spec, "sessions": session_views,
         "session": session_views[0], "window": session_views[3], "interviews": session_views[4:5],

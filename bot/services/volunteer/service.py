@@ -21,7 +21,7 @@ from bot.replies import Button, Document, Keyboard, Notice, Outcome, Reply, rows
 from bot.rules import panels as rules
 from bot.rules.distress import suggests_distress
 from bot.rules.retention import retention_months
-from bot.services.volunteer import care, journey, notify, team, typed_answers
+from bot.services.volunteer import care, journey, my_data, notify, team, typed_answers
 from bot.services.volunteer.notify import coordinator_chat_ids
 from bot.services.volunteer.steps import StepCtx
 from bot.services.volunteer.typed_answers import LAPSES_AFTER
@@ -593,51 +593,17 @@ class VolunteerService:
             volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
             if volunteer is None:
                 return Outcome([_say("volunteer/no_data")])
-            record = await self._everything_about(tx, volunteer)
-        content = json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8")
+            shown, stored = await my_data.everything_about(tx, volunteer, self._tz)
+        content = json.dumps(stored, indent=2, ensure_ascii=False).encode("utf-8")
         return Outcome(
             [
-                _say("volunteer/my_data", record=record, needs=views.need_labels(volunteer.needs)),
+                Reply(my_data.message(shown)),
                 Reply(
                     render("volunteer/my_data_file"),
                     document=Document("my-panelbot-data.json", content),
                 ),
             ]
         )
-
-    async def _everything_about(
-        self, tx: aiosqlite.Connection, volunteer: Volunteer
-    ) -> dict[str, Any]:
-        panels_record = []
-        for application in await applications.for_volunteer(tx, volunteer.id):
-            panel = await panels.get(tx, application.panel_id, self._tz)
-            assert panel is not None
-            sessions = {s.id: views.session_title(s) for s in await panels.sessions(tx, panel.id)}
-            panels_record.append(
-                {
-                    "panel": panel.title,
-                    "status": application.status,
-                    "availability": {sessions[k]: v for k, v in application.availability.items()},
-                    "days": list(application.days),
-                    "conflicts": list(application.conflicts),
-                    "conflicts_note": application.conflicts_note,
-                    "interviews": application.interviews,
-                    "payment": application.payment,
-                }
-            )
-        return {
-            "name": volunteer.name,
-            "role": volunteer.role,
-            "contact": volunteer.contact,
-            "consented_at": volunteer.consented_at.isoformat(),
-            "needs_consented_at": volunteer.needs_consented_at.isoformat()
-            if volunteer.needs_consented_at
-            else None,
-            "needs": sorted(volunteer.needs),
-            "needs_note": volunteer.needs_note,
-            "hear_about_future_panels": volunteer.future_panels,
-            "panels": panels_record,
-        }
 
     async def delete(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:
