@@ -14,14 +14,14 @@ from typing import Any, Literal
 import aiosqlite
 
 from bot import callbacks, views
-from bot.callbacks import CallbackData, Erase, PanelByCode, PanelById, StepButton
+from bot.callbacks import CallbackData, Erase, PanelByCode, PanelById, Setting, StepButton
 from bot.context import AppContext, Person
 from bot.model import IN_THE_RUNNING, Application, Journey, Panel, Volunteer
 from bot.replies import Button, Document, Keyboard, Notice, Outcome, Reply, rows
 from bot.rules import panels as rules
 from bot.rules.distress import suggests_distress
 from bot.rules.retention import retention_months
-from bot.services.volunteer import care, journey, my_data, notify, team, typed_answers
+from bot.services.volunteer import care, journey, my_data, notify, settings, team, typed_answers
 from bot.services.volunteer.notify import coordinator_chat_ids
 from bot.services.volunteer.steps import StepCtx
 from bot.services.volunteer.typed_answers import LAPSES_AFTER
@@ -395,6 +395,14 @@ class VolunteerService:
         async with self.app.db.transaction() as tx:
             months = await self._retention_for(tx, person)
         return Outcome([_say("volunteer/privacy", retention_months=months)])
+
+    async def settings(self, person: Person) -> Outcome:
+        return await settings.show(self.app, person)
+
+    async def settings_press(
+        self, person: Person, pressed: Setting, message_id: int | None
+    ) -> Outcome:
+        return await settings.press(self.app, person, pressed)
 
     async def cancel(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:
