@@ -73,7 +73,7 @@ def test_a_coordinator_runs_the_example_panel_to_a_confirmed_panel_in_the_sandbo
     assert "Traceback" not in out + result.stderr
     for step in (
         "(added 8 made-up sign-ups",
-        "You have signed up for Help choose",
+        "You have signed up for the Ashbridge day services panel",
         "Done. Sam is now: Has a place. We have told them.",
         "now has 6 people with a place and 3 reserves",
         "Sign-ups for Help choose who runs Ashbridge day services are closed",
