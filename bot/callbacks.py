@@ -234,6 +234,14 @@ class FeedbackFuture(CallbackData, prefix="fb"):
     answer: Literal["yes", "no"]
 
 
+@dataclass(frozen=True)
+class Setting(CallbackData, prefix="set"):
+    """/settings: reminders on or paused; hear about future panels or not."""
+
+    what: Literal["reminders", "future"]
+    on: Literal["yes", "no"]
+
+
 # --- the coordinator -------------------------------------------------------------------------
 
 PanelCommand = Literal[

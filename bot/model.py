@@ -77,6 +77,7 @@ class Volunteer:
     unreachable: bool
     future_panels: bool
     needs: frozenset[str] = frozenset()
+    reminders_paused: bool = False  # /settings; urgent session changes still come
 
 
 @dataclass(frozen=True)

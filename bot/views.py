@@ -47,10 +47,16 @@ def session_view(session: Session, tz: ZoneInfo) -> dict[str, Any]:
     }
 
 
+def panel_name(panel: Panel) -> str:
+    """The panel as a sentence names it; the title is a heading, not a noun."""
+    return panel.spec.short_name or "this panel"
+
+
 def panel_view(panel: Panel) -> dict[str, Any]:
     return {
         "code": panel.code,
         "title": panel.title,
+        "name": panel_name(panel),
         "spec": panel.spec,
         "closes": panel.closes_at.astimezone(panel.timezone),
     }

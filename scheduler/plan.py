@@ -318,6 +318,10 @@ class Planner:
                         upcoming = send_at
                 if not due:
                     continue
+                if volunteer.reminders_paused:  # paused in /settings: none now, none later
+                    for _, paused_key, _ in due:
+                        self._skip("reminder", paused_key, panel.id)
+                    continue
                 due.sort()
                 send_at, key, late = due[-1]
                 overtaken = late and upcoming is not None and upcoming - self.now <= NEXT_SOON

@@ -233,6 +233,7 @@ class PanelSpec(_Model):
 
     code: str
     title: ShortText
+    short_name: ShortText | None = None  # None: "this panel"
     summary: Summary
     timezone: str | None = None  # None: the bot's PANELBOT_TIMEZONE
     buying: Buying

@@ -16,7 +16,8 @@ from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, from_db_optional, to_db
 
 EDITABLE = frozenset(
-    {"name", "role", "contact", "needs_note", "future_panels", "unreachable", "chat_id"}
+    {"name", "role", "contact", "needs_note", "future_panels", "unreachable", "chat_id",
+     "reminders_paused"}
 )
 
 
@@ -45,6 +46,7 @@ def _volunteer(row: aiosqlite.Row, needs: frozenset[str]) -> Volunteer:
         unreachable=bool(row["unreachable"]),
         future_panels=bool(row["future_panels"]),
         needs=needs,
+        reminders_paused=bool(row["reminders_paused"]),
     )
 
 

@@ -39,6 +39,7 @@ VOLUNTEER_COMMANDS = (
     "mydata",
     "delete",
     "privacy",
+    "settings",
     "cancel",
 )
 
@@ -126,6 +127,7 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
         "delete": service.delete,
         "privacy": service.privacy,
         "cancel": service.cancel,
+        "settings": service.settings,
     }
     new_messages = PRIVATE & filters.UpdateType.MESSAGE
     # Before anything else handles the update (and after the journal has marked it).
@@ -137,6 +139,7 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
     on_press(application, callbacks.PanelByCode, pressed, service.old_button)
     on_press(application, callbacks.PanelById, pressed, service.old_button)
     on_press(application, callbacks.Erase, pressed, service.old_button)
+    on_press(application, callbacks.Setting, service.settings_press, service.old_button)
     # After every other button handler, the coordinators' and the scheduler's too.
     on_any_other_press(application, service.old_button)
     application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED, edited))

@@ -11,7 +11,9 @@ from bot.standin.api import FakeUser
 from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, World
 from tests.journey import consent, read_info, sign_up, to_summary
 
-TEAM = "Priya Shah, Involvement Lead on 020 7946 0456 or at panels@ashbridge.example"
+TEAM = (
+    "Contact Priya Shah, Involvement Lead.\nPhone: 020 7946 0456\nEmail: panels@ashbridge.example"
+)
 
 
 async def rows(world: World, sql: str) -> list[Any]:

@@ -138,7 +138,7 @@ async def test_unknown_and_malformed_panel_codes(world: World, sam: FakeUser) ->
 async def test_a_closed_panel_says_so_kindly(world: World, sam: FakeUser) -> None:
     world.clock.set(world.clock.now().replace(year=2027, month=3, day=1))
     reply = await world.harness.say(sam, f"/start {EXAMPLE_CODE}")
-    assert "Sign-up for this panel has now closed" in reply.text
+    assert "Sign-up has now closed" in reply.text
 
 
 async def test_start_again_mid_journey_carries_on(world: World, sam: FakeUser) -> None:

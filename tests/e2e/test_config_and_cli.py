@@ -104,5 +104,5 @@ def test_scripted_sandbox_walkthrough_signs_up(tmp_path: Path) -> None:
     result = run_cli("sandbox", env={}, cwd=tmp_path, stdin=script)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-    assert "You have signed up for Help choose who runs Ashbridge day services" in result.stdout
+    assert "You have signed up for the Ashbridge day services panel" in result.stdout
     assert "You have signed up. We will tell you soon if you have a place." in result.stdout

@@ -94,7 +94,7 @@ async def test_a_reschedule_reaches_exactly_the_affected_people(
         messages = told(world, telegram_id)
         if telegram_id in affected:
             [message] = messages
-            assert "Welcome and briefing for Help choose" in message.text
+            assert "Welcome and briefing for the Ashbridge day services panel" in message.text
             assert "Was: Tuesday 9 March 2027, 11am to 1pm" in message.text
             assert "Now: Wednesday 10 March 2027, 2pm to 4pm" in message.text
             assert message.button_texts == ["Yes, I can come", "Maybe", "No, I can't come"]
@@ -111,7 +111,7 @@ async def test_a_reschedule_reaches_exactly_the_affected_people(
         someone.id,
     )
     assert answer == "no"
-    assert "Chris 1 changed their availability" in last_to(world, COORDINATOR_ID).text
+    assert "Chris 1 changed when they can come" in last_to(world, COORDINATOR_ID).text
     assert await rows(world, "SELECT action FROM audit_log WHERE action = 'session_changed'") == [
         ("session_changed",)
     ]
@@ -237,7 +237,7 @@ async def test_only_the_newest_change_can_be_answered(world: World, coordinator:
     button = first.find_button("Maybe")
     assert button is not None and button.callback_data is not None
     old = await world.harness.press(someone, first.message_id, button.callback_data)
-    assert "That message is about an earlier change" in old.text
+    assert "That message is old" in old.text
     stranger = FakeUser(4242, "Stranger")
     forged = await world.harness.press(stranger, 1, button.callback_data.replace(":maybe", ":yes"))
     assert "no longer works" in forged.text

@@ -73,7 +73,7 @@ def test_a_coordinator_runs_the_example_panel_to_a_confirmed_panel_in_the_sandbo
     assert "Traceback" not in out + result.stderr
     for step in (
         "(added 8 made-up sign-ups",
-        "You have signed up for Help choose",
+        "You have signed up for the Ashbridge day services panel",
         "Done. Sam is now: Has a place. We will tell them at 10:05am.",
         "now has 6 people with a place and 3 reserves",
         "Sign-ups for Help choose who runs Ashbridge day services are closed",
@@ -85,7 +85,7 @@ def test_a_coordinator_runs_the_example_panel_to_a_confirmed_panel_in_the_sandbo
         "Welcome and briefing: Tuesday 9 March 2027, 12 noon",
         "Saved: Step-free access for Sam is ✅ arranged.",
         "Saved: Reading stand for Sam is ✖ can't be arranged.",
-        "We have booked a step-free way in for you for every session.",
+        "We have booked a step-free way in for you. It is for every session.",
         "We will bring a book rest for you instead.",
         "• We have booked a step-free way in for you.",
         # The briefing moved after the mark, so its reading stand is being arranged again.

@@ -273,7 +273,7 @@ async def test_closing_sign_ups_thanks_people_who_come_later(
         ("recruitment_closed", 0)
     ]
     reply = await world.harness.say(sam, f"/start {EXAMPLE_CODE}")
-    assert "Sign-up for this panel has now closed" in reply.text
+    assert "Sign-up has now closed" in reply.text
     again = await world.harness.say(coordinator, f"/close {EXAMPLE_CODE}")
     assert "already closed" in again.text
 

@@ -51,7 +51,7 @@ async def test_a_reminder_says_booked_only_after_a_coordinator_marks_it_arranged
 
     await tick(world)  # the notice, at a sensible hour
     told = messages(world, sam.id, "Good news")[-1].text
-    assert "We have booked a BSL interpreter for you for every session." in told
+    assert "We have booked a BSL interpreter for you. It is for every session." in told
 
     await tick_at(world, london(2027, 3, 8, 11))  # the 1-day reminder
     after = reminders(world, sam)[-1]
@@ -99,7 +99,8 @@ async def test_the_person_is_told_after_quiet_hours_not_in_them(
     await tick(world)
     assert not said_to(world, sam.id, "Good news")
     await tick_at(world, london(2027, 2, 2, 8))
-    assert said_to(world, sam.id, "We have booked a reading stand for you for every session.")
+    booked = "We have booked a reading stand for you. It is for every session."
+    assert said_to(world, sam.id, booked)
 
 
 # --- /needs and the roster ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ from tests.scheduler_helpers import london, messages, tick, tick_at
 
 ALEX = FakeUser(1002, "Alex")
 AWARD_NEWS = "We can now tell you who was chosen"
-FEEDBACK = "How did the panel for"
+FEEDBACK = "How did the Ashbridge day services panel go"
 
 
 async def record_award(world: World, coordinator: FakeUser, when: str) -> str:
@@ -98,11 +98,12 @@ async def test_feedback_end_to_end_with_one_nudge_and_a_summary_that_adds_up(
     await tick_at(world, london(2027, 6, 3, 9))
     invite = messages(world, sam.id, FEEDBACK)[0]
     for fact in (
-        "We will meet you again",
+        "We would like to meet you once more",
         "Help check the new service",
         "Join our service user and carer group",
     ):
         assert fact in invite.text
+    assert "once the choice is made" not in invite.text  # the award is already out
     # Someone else cannot answer Sam's questions.
     start = invite.find_button("Answer the questions")
     assert start is not None and start.callback_data

@@ -83,14 +83,14 @@ async def test_a_change_at_night_waits_for_the_morning_with_its_calendar_file(
     told_now = await _change(world, "training", london(2027, 3, 17, 11), london(2027, 3, 1, 23))
     assert told_now == []
     await tick_at(world, london(2027, 3, 2, 7, 59))
-    assert messages(world, sam.id, "update Training day in your calendar") == []
+    assert messages(world, sam.id, "the new time for Training day in your calendar") == []
     await tick_at(world, london(2027, 3, 2, 8))
-    update = messages(world, sam.id, "update Training day in your calendar")
+    update = messages(world, sam.id, "the new time for Training day in your calendar")
     assert len(update) == 1 and update[0].document is not None
     assert b"SEQUENCE:2" in update[0].document[1]
     assert b"DTSTART;TZID=Europe/London:20270317T110000" in update[0].document[1]
     await tick_at(world, london(2027, 3, 2, 9))
-    assert len(messages(world, sam.id, "update Training day in your calendar")) == 1
+    assert len(messages(world, sam.id, "the new time for Training day in your calendar")) == 1
 
 
 async def test_an_urgent_change_goes_through_quiet_hours(world: World, sam: FakeUser) -> None:

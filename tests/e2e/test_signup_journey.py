@@ -42,8 +42,8 @@ async def test_summary_shows_every_answer_and_change_returns_to_it(
     await read_info(world, sam)
     summary = await to_summary(world, sam)
     text = summary.last.text
-    for expected in ("Name: Sam", "I use services", "Reading stand", "Caffeine-free",
-                     "When you can come: yes to all 6", "Days for reading: Monday",
+    for expected in ("Name: Sam", "You are: someone who uses services", "Reading stand",
+                     "Caffeine-free", "When you can come: yes to all 6", "Days for reading: Monday",
                      "Links to groups who bid: none", "Interviews: yes",
                      "Payment: Yes, please pay me"):
         assert expected in text
@@ -171,7 +171,7 @@ async def test_needs_and_availability_can_be_updated_later(
     assert await rows(world, "SELECT code FROM needs ORDER BY code") == [
         ("bsl",), ("drinks",), ("reading_stand",)
     ]
-    assert "changed their support needs" in world.api.messages_to(COORDINATOR_ID)[-1].text
+    assert "changed the help they need" in world.api.messages_to(COORDINATOR_ID)[-1].text
     await world.harness.say(sam, "/availability")
     for answer in ("No", "No", "No", "No", "No", "No"):
         await world.harness.press_button(sam, answer)

@@ -162,7 +162,7 @@ async def test_a_changed_need_tells_the_coordinators_and_goes_back_to_asked_for(
     await sam.press("Done")
     saved = await sam.press("Skip this")
     assert told(saved, priya.person.chat_id) == [
-        "✏️ Sam changed their support needs (Help choose who runs Ashbridge day services)."
+        "✏️ Sam changed the help they need (Help choose who runs Ashbridge day services)."
     ]
     assert await states(app) == [("bsl", 0, "arranged")]  # the unchanged need keeps its mark
 

@@ -145,7 +145,7 @@ async def test_the_summary_shows_every_answer_and_send_signs_them_up(
     summary = await sam.press("Not sure yet")
     for shown in (
         "<b>Name:</b> Sam",
-        "I use services",
+        "<b>You are:</b> someone who uses services",
         "sam@example.org",
         "Reading stand",
         "Training day: No",

@@ -30,7 +30,7 @@ DECISIONS = ["✅ Give a place", "🔸 Make a reserve", "Decline kindly"]
 @pytest.mark.parametrize(
     ("decision", "status", "shown", "sam_told"),
     [
-        ("Give a place", "confirmed", "Has a place", "You have a place on the panel"),
+        ("Give a place", "confirmed", "Has a place", "You have a place on the Ashbridge"),
         ("Make a reserve", "reserve", "Reserve", "You are a reserve"),
         ("Decline kindly", "declined", "Not chosen", "we can't offer you a place this time"),
     ],

@@ -514,7 +514,7 @@ def summary_context(c: StepCtx) -> dict[str, Any]:
         "availability_yes": sum(1 for item in availability if item["answer"] == yes),
         "availability_yes_label": yes,
         "name": volunteer.name,
-        "role": label(f"role.{volunteer.role}") if volunteer.role else None,
+        "role": label(f"role_is.{volunteer.role}") if volunteer.role else None,
         "contact": volunteer.contact,
         "needs_consented": volunteer.needs_consented_at is not None,
         "needs": views.need_labels(volunteer.needs),

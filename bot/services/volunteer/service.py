@@ -14,13 +14,14 @@ from typing import Any, Literal
 import aiosqlite
 
 from bot import callbacks, views
-from bot.callbacks import CallbackData, Erase, PanelByCode, PanelById, StepButton
+from bot.callbacks import CallbackData, Erase, PanelByCode, PanelById, Setting, StepButton
 from bot.context import AppContext, Person
 from bot.model import IN_THE_RUNNING, Application, Journey, Panel, Volunteer
 from bot.replies import Button, Document, Keyboard, Notice, Outcome, Reply, rows, settled
 from bot.rules import panels as rules
 from bot.rules.distress import suggests_distress
-from bot.services.volunteer import care, journey, notify, team, typed_answers
+from bot.rules.retention import retention_months
+from bot.services.volunteer import care, journey, my_data, notify, settings, team, typed_answers
 from bot.services.volunteer.notify import coordinator_chat_ids
 from bot.services.volunteer.steps import StepCtx
 from bot.services.volunteer.typed_answers import LAPSES_AFTER
@@ -137,7 +138,24 @@ class VolunteerService:
         return Outcome([welcome])
 
     def _retention(self, panel: Panel) -> int:
-        return panel.spec.retention_months or self.app.settings.retention_months
+        return retention_months(panel, self.app.settings)
+
+    async def _retention_for(self, tx: aiosqlite.Connection, person: Person) -> int:
+        """The period of the panel the person is with (the one they last opened, else the
+        newest they signed up for), so /privacy says what the consent screen said."""
+        panel_ids: list[int] = []
+        prompt = await prompts.get(tx, person.telegram_id)
+        if prompt is not None and prompt.kind == CONSENT_PROMPT:
+            panel_ids.append(prompt.ref)
+        volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
+        if volunteer is not None:
+            mine = await applications.for_volunteer(tx, volunteer.id)
+            panel_ids += [a.panel_id for a in sorted(mine, key=lambda a: a.id, reverse=True)]
+        for panel_id in panel_ids:
+            panel = await panels.get(tx, panel_id, self._tz)
+            if panel is not None:
+                return self._retention(panel)
+        return self.app.settings.retention_months
 
     def _consent_buttons(self, code: str) -> Keyboard:
         return rows(
@@ -250,9 +268,10 @@ class VolunteerService:
             if pressed.answer == "yes":
                 return await self._erase(tx, volunteer)
             return Outcome([_say("volunteer/erase_kept")])
-        if pressed.action == "withdraw_no":
-            return Outcome([_say("volunteer/withdraw_kept")])
         application = await applications.find(tx, pressed.panel_id, volunteer.id)
+        if pressed.action == "withdraw_no":
+            signing_up = application is not None and application.status == "draft"
+            return Outcome([_say("volunteer/withdraw_kept", signing_up=signing_up)])
         if application is None or not application.active:
             return journey.stale()
         if pressed.action == "avail":
@@ -375,9 +394,17 @@ class VolunteerService:
         return Outcome([_say("volunteer/help", team=the_team.view())])
 
     async def privacy(self, person: Person) -> Outcome:
-        return Outcome(
-            [_say("volunteer/privacy", retention_months=self.app.settings.retention_months)]
-        )
+        async with self.app.db.transaction() as tx:
+            months = await self._retention_for(tx, person)
+        return Outcome([_say("volunteer/privacy", retention_months=months)])
+
+    async def settings(self, person: Person) -> Outcome:
+        return await settings.show(self.app, person)
+
+    async def settings_press(
+        self, person: Person, pressed: Setting, message_id: int | None
+    ) -> Outcome:
+        return await settings.press(self.app, person, pressed)
 
     async def cancel(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:
@@ -576,51 +603,17 @@ class VolunteerService:
             volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
             if volunteer is None:
                 return Outcome([_say("volunteer/no_data")])
-            record = await self._everything_about(tx, volunteer)
-        content = json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8")
+            shown, stored = await my_data.everything_about(tx, volunteer, self._tz)
+        content = json.dumps(stored, indent=2, ensure_ascii=False).encode("utf-8")
         return Outcome(
             [
-                _say("volunteer/my_data", record=record, needs=views.need_labels(volunteer.needs)),
+                Reply(my_data.message(shown)),
                 Reply(
                     render("volunteer/my_data_file"),
                     document=Document("my-panelbot-data.json", content),
                 ),
             ]
         )
-
-    async def _everything_about(
-        self, tx: aiosqlite.Connection, volunteer: Volunteer
-    ) -> dict[str, Any]:
-        panels_record = []
-        for application in await applications.for_volunteer(tx, volunteer.id):
-            panel = await panels.get(tx, application.panel_id, self._tz)
-            assert panel is not None
-            sessions = {s.id: views.session_title(s) for s in await panels.sessions(tx, panel.id)}
-            panels_record.append(
-                {
-                    "panel": panel.title,
-                    "status": application.status,
-                    "availability": {sessions[k]: v for k, v in application.availability.items()},
-                    "days": list(application.days),
-                    "conflicts": list(application.conflicts),
-                    "conflicts_note": application.conflicts_note,
-                    "interviews": application.interviews,
-                    "payment": application.payment,
-                }
-            )
-        return {
-            "name": volunteer.name,
-            "role": volunteer.role,
-            "contact": volunteer.contact,
-            "consented_at": volunteer.consented_at.isoformat(),
-            "needs_consented_at": volunteer.needs_consented_at.isoformat()
-            if volunteer.needs_consented_at
-            else None,
-            "needs": sorted(volunteer.needs),
-            "needs_note": volunteer.needs_note,
-            "hear_about_future_panels": volunteer.future_panels,
-            "panels": panels_record,
-        }
 
     async def delete(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:

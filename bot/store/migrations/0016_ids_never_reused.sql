@@ -41,12 +41,15 @@ CREATE TABLE volunteers (
     needs_note TEXT,
     unreachable INTEGER NOT NULL DEFAULT 0,
     future_panels INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    reminders_paused INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO volunteers (id, telegram_id, chat_id, name, role, contact, consented_at,
-        needs_consented_at, needs_note, unreachable, future_panels, created_at)
+        needs_consented_at, needs_note, unreachable, future_panels, created_at,
+        reminders_paused)
     SELECT id, telegram_id, chat_id, name, role, contact, consented_at, needs_consented_at,
-        needs_note, unreachable, future_panels, created_at FROM volunteers__old;
+        needs_note, unreachable, future_panels, created_at, reminders_paused
+    FROM volunteers__old;
 
 CREATE TABLE needs (
     volunteer_id INTEGER NOT NULL REFERENCES volunteers(id) ON DELETE CASCADE,
