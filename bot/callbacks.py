@@ -146,8 +146,21 @@ def parse(data: object) -> CallbackData | None:
 # --- the volunteer ---------------------------------------------------------------------------
 
 StepName = Literal[
-    "info", "name", "role", "contact", "needs_consent", "needs", "needs_note", "availability",
-    "days", "conflicts", "interviews", "payment", "summary", "question", "leave",
+    "info",
+    "name",
+    "role",
+    "contact",
+    "needs_consent",
+    "needs",
+    "needs_note",
+    "availability",
+    "days",
+    "conflicts",
+    "interviews",
+    "payment",
+    "summary",
+    "question",
+    "leave",
     "pass_on",
 ]
 
@@ -228,7 +241,13 @@ class FeedbackFuture(CallbackData, prefix="fb"):
 # --- the coordinator -------------------------------------------------------------------------
 
 PanelCommand = Literal[
-    "roster", "needs", "availability", "broadcast", "reschedule", "cancelsession", "close",
+    "roster",
+    "needs",
+    "availability",
+    "broadcast",
+    "reschedule",
+    "cancelsession",
+    "close",
     "export",
 ]
 Decision = Literal["confirmed", "reserve", "declined"]
@@ -372,9 +391,25 @@ class MarkNeed(CallbackData, prefix="k:nm"):
 
 
 CoordinatorPress = (
-    PickPanel | RosterPage | OpenPerson | SetStatus | Propose | Accept | DeclineRest
-    | CloseSignups | Audience | StopBroadcast | SendBroadcast | ChooseSession | ChangeWhat
-    | ChangeDecision | ReplyTo | NeedPage | MarkNeed | UndoDecision | HeldDecisions
+    PickPanel
+    | RosterPage
+    | OpenPerson
+    | SetStatus
+    | Propose
+    | Accept
+    | DeclineRest
+    | CloseSignups
+    | Audience
+    | StopBroadcast
+    | SendBroadcast
+    | ChooseSession
+    | ChangeWhat
+    | ChangeDecision
+    | ReplyTo
+    | NeedPage
+    | MarkNeed
+    | UndoDecision
+    | HeldDecisions
     | SendDecisions
 )
 

@@ -43,7 +43,7 @@ def context(**changes: Any) -> dict[str, Any]:
         "note": "The panel preferred another plan. Its costs were too high.",
         "paid": True, "amount_pence": 4000, "hours": 2.0, "payment": panel.spec.payment,
         "contact": panel.spec.contact, "total": 5, "number": 3, "question": "time_given",
-        "future": True, "limit": 1000,
+        "future": True, "limit": 1000, "answer_by": sessions[0].starts_at,
     }  # fmt: skip
     base.update(changes)
     return base

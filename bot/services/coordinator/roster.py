@@ -24,7 +24,7 @@ from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
 from bot.replies import Notice, Outcome, Reply, rows
 from bot.rules import panels as rules
 from bot.rules import selection
-from bot.services.coordinator import decisions, need_marks
+from bot.services.coordinator import decisions, need_marks, offer_chains
 from bot.services.coordinator.base import PAGE_SIZE, CoordCtx, kbutton, out_of_date, say
 from bot.store import applications, need_states, outbox, panels, volunteers
 from messages import label, render
@@ -152,6 +152,7 @@ async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False
         pages=pages,
         drafts=drafts,
         stage=label(f"stage.{stage_key(panel, c.now)}"),
+        chains=await offer_chains.chains(c, panel),
     )
     return Outcome([Reply(text, rows(*buttons), edit=edit)])
 
