@@ -266,6 +266,25 @@ class RosterPage(CallbackData, prefix="k:roster"):
     page: Count
 
 
+RosterFilter = Literal["all", "waiting", "placed", "reserve", "conflicts", "support", "unreachable"]
+
+
+@dataclass(frozen=True)
+class RosterView(CallbackData, prefix="k:rv"):
+    """One page of the roster, showing only the people `show` picks."""
+
+    panel_id: Id
+    show: RosterFilter
+    page: Count
+
+
+@dataclass(frozen=True)
+class RosterSearch(CallbackData, prefix="k:rsearch"):
+    """Ask for part of a name, then show who matches."""
+
+    panel_id: Id
+
+
 @dataclass(frozen=True)
 class OpenPerson(CallbackData, prefix="k:person"):
     application_id: Id
@@ -411,6 +430,8 @@ CoordinatorPress = (
     | UndoDecision
     | HeldDecisions
     | SendDecisions
+    | RosterView
+    | RosterSearch
 )
 
 

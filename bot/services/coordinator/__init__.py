@@ -30,6 +30,8 @@ from bot.callbacks import (
     Propose,
     ReplyTo,
     RosterPage,
+    RosterSearch,
+    RosterView,
     SendBroadcast,
     SendDecisions,
     SetStatus,
@@ -173,6 +175,8 @@ class CoordinatorService:
                 return await need_marks.mark(c, pressed)
             case (
                 RosterPage()
+                | RosterView()
+                | RosterSearch()
                 | Propose()
                 | Accept()
                 | DeclineRest()
@@ -187,6 +191,8 @@ class CoordinatorService:
         self,
         c: CoordCtx,
         pressed: RosterPage
+        | RosterView
+        | RosterSearch
         | Propose
         | Accept
         | DeclineRest
@@ -200,6 +206,10 @@ class CoordinatorService:
         match pressed:
             case RosterPage(_, page):
                 return await roster.roster(c, panel, page, edit=True)
+            case RosterView(_, show, page):
+                return await roster.roster(c, panel, page, edit=True, show=show)
+            case RosterSearch():
+                return await roster.ask_search(c, panel)
             case Propose():
                 return await roster.propose(c, panel)
             case Accept(_, key):
@@ -231,6 +241,8 @@ class CoordinatorService:
             return await broadcast.typed(c, data, typed)
         if kind == questions.INPUT:
             return await questions.typed(c, data, typed)
+        if kind == roster.INPUT:
+            return await roster.typed_search(c, data, typed)
         if kind == need_marks.INPUT:
             return await need_marks.typed(c, data, typed)
         if kind in (session_changes.TIME_INPUT, session_changes.VENUE_INPUT):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from bot import views
 from bot.callbacks import MarkNeed, NeedPage
 from bot.csvfile import to_csv
@@ -11,6 +9,7 @@ from bot.model import IN_THE_RUNNING, Panel
 from bot.needs import NEED_CODES
 from bot.replies import Document, Outcome, Reply
 from bot.rules.needs import ALL_SESSIONS, SETTLED, needs_for_session, shown_state, status_of
+from bot.services.coordinator import counts
 from bot.services.coordinator.base import CoordCtx, kbutton
 from bot.services.coordinator.roster import Entry, entries, live_sessions
 from bot.store import anonymous, need_states, panels
@@ -36,7 +35,6 @@ async def needs(c: CoordCtx, panel: Panel) -> Outcome:
     they can't come, with how many are arranged and who is still to arrange."""
     everyone = await entries(c, panel)
     people = await _candidates(c, panel)
-    counted = Counter(e.application.status for e in people)
     marks = await need_states.for_applications(c.tx, [e.application.id for e in people])
     sessions = [s for s in live_sessions(await panels.sessions(c.tx, panel.id))
                 if s.starts_at > c.now]  # fmt: skip
@@ -87,11 +85,7 @@ async def needs(c: CoordCtx, panel: Panel) -> Outcome:
         panel=views.panel_view(panel),
         items=items,
         notes=notes,
-        people=len(people),
-        confirmed=counted["confirmed"],
-        reserve=counted["reserve"],
-        applied=counted["applied"],
-        left_out=len(everyone) - len(people),
+        counts=counts.count(e.application for e in everyone).view(),
         none_told=none_told,
         pairs=len(pairs),
         shown=min(len(pairs), NEED_BUTTONS),
@@ -123,7 +117,10 @@ async def availability(c: CoordCtx, panel: Panel) -> Outcome:
         items.append({"session": views.session_view(session, panel.timezone), **answers})
     await c.audit("view_availability", panel)
     text = render(
-        "coordinator/availability", panel=views.panel_view(panel), items=items, people=len(people)
+        "coordinator/availability",
+        panel=views.panel_view(panel),
+        items=items,
+        counts=counts.count(e.application for e in await entries(c, panel)).view(),
     )
     return Outcome([Reply(text)])
 
