@@ -206,12 +206,12 @@ async def roster(
         kbutton(f"show_{f}", RosterView(panel.id, f, 0), count=tally[f]) for f in others
     ]
     filter_buttons.append(kbutton("search", RosterSearch(panel.id)))
-    for at in range(0, len(filter_buttons), 2):
-        buttons.append(tuple(filter_buttons[at : at + 2]))
     buttons.append((kbutton("propose", Propose(panel.id)),))
     held = await outbox.pending_decisions(c.tx, panel.id)
     if held:
         buttons.append((kbutton("held_decisions", HeldDecisions(panel.id), count=len(held)),))
+    for at in range(0, len(filter_buttons), 2):
+        buttons.append(tuple(filter_buttons[at : at + 2]))
     await c.audit("view_roster", panel)
     text = render(
         "coordinator/roster",
