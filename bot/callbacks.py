@@ -146,8 +146,21 @@ def parse(data: object) -> CallbackData | None:
 # --- the volunteer ---------------------------------------------------------------------------
 
 StepName = Literal[
-    "info", "name", "role", "contact", "needs_consent", "needs", "needs_note", "availability",
-    "days", "conflicts", "interviews", "payment", "summary", "question", "leave",
+    "info",
+    "name",
+    "role",
+    "contact",
+    "needs_consent",
+    "needs",
+    "needs_note",
+    "availability",
+    "days",
+    "conflicts",
+    "interviews",
+    "payment",
+    "summary",
+    "question",
+    "leave",
     "pass_on",
 ]
 
@@ -245,7 +258,13 @@ class Setting(CallbackData, prefix="set"):
 # --- the coordinator -------------------------------------------------------------------------
 
 PanelCommand = Literal[
-    "roster", "needs", "availability", "broadcast", "reschedule", "cancelsession", "close",
+    "roster",
+    "needs",
+    "availability",
+    "broadcast",
+    "reschedule",
+    "cancelsession",
+    "close",
     "export",
 ]
 Decision = Literal["confirmed", "reserve", "declined"]
@@ -262,6 +281,25 @@ class PickPanel(CallbackData, prefix="k:pick"):
 class RosterPage(CallbackData, prefix="k:roster"):
     panel_id: Id
     page: Count
+
+
+RosterFilter = Literal["all", "waiting", "placed", "reserve", "conflicts", "support", "unreachable"]
+
+
+@dataclass(frozen=True)
+class RosterView(CallbackData, prefix="k:rv"):
+    """One page of the roster, showing only the people `show` picks."""
+
+    panel_id: Id
+    show: RosterFilter
+    page: Count
+
+
+@dataclass(frozen=True)
+class RosterSearch(CallbackData, prefix="k:rsearch"):
+    """Ask for part of a name, then show who matches."""
+
+    panel_id: Id
 
 
 @dataclass(frozen=True)
@@ -396,10 +434,29 @@ class VenueCopy(CallbackData, prefix="k:venue"):
 
 
 CoordinatorPress = (
-    PickPanel | RosterPage | OpenPerson | SetStatus | Propose | Accept | DeclineRest
-    | CloseSignups | Audience | StopBroadcast | SendBroadcast | ChooseSession | ChangeWhat
-    | ChangeDecision | ReplyTo | NeedPage | MarkNeed | UndoDecision | HeldDecisions
-    | SendDecisions | VenueCopy
+    PickPanel
+    | RosterPage
+    | OpenPerson
+    | SetStatus
+    | Propose
+    | Accept
+    | DeclineRest
+    | CloseSignups
+    | Audience
+    | StopBroadcast
+    | SendBroadcast
+    | ChooseSession
+    | ChangeWhat
+    | ChangeDecision
+    | ReplyTo
+    | NeedPage
+    | MarkNeed
+    | UndoDecision
+    | HeldDecisions
+    | SendDecisions
+    | VenueCopy
+    | RosterView
+    | RosterSearch
 )
 
 

@@ -115,13 +115,20 @@ def calendar(panel: Panel, sessions: list[Session], volunteer: Volunteer, now: d
 
 
 def place_offer(
-    panel: Panel, session: Session, offer_id: int, volunteer: Volunteer, now: datetime
+    panel: Panel,
+    session: Session,
+    offer_id: int,
+    volunteer: Volunteer,
+    now: datetime,
+    *,
+    answer_by: datetime,
 ) -> Reply:
     return Reply(
         render(
             "scheduler/place_offer",
             **_base(panel, volunteer),
             session=views.session_view(session, panel.timezone),
+            answer_by=answer_by.astimezone(panel.timezone),
         ),
         rows(
             Button(label("offer.take"), OfferAnswer("take", offer_id).pack()),

@@ -50,6 +50,7 @@ from bot.context import AppContext
 from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
 from bot.replies import Reply
 from bot.rules.needs import open_needs
+from bot.rules.offers import answer_by, next_reserve
 from bot.rules.retention import deletion_due
 from bot.rules.timing import (
     is_urgent_change,
@@ -68,6 +69,7 @@ from bot.store import (
     panels,
     retention,
     session_versions,
+    volunteers,
 )
 from bot.store import due as load
 from bot.store.due import PanelState
@@ -352,33 +354,62 @@ class Planner:
                 )
 
     async def _offers(self, s: PanelState) -> None:
+        """Send each new offer; pass the place on when an offer could not go, or was not
+        answered by its deadline (`offer_hours` after it went). Offers wait out quiet hours."""
         sessions = {session.id: session for session in s.sessions}
+        hours = s.panel.spec.offer_hours
         for offer in s.offers:
-            key = ledger_key("offer", offer.id)
-            if key in s.ledger:
-                continue
             session = sessions[offer.session_id]
-            pair = s.reachable.get(offer.application_id)
-            if (
-                pair is None
-                or pair[0].status != "reserve"
-                or session.cancelled
-                or session.starts_at <= self.now
-            ):
+            if session.cancelled or session.starts_at <= self.now:
                 await offers.answer_offer(self.tx, offer.id, "lapsed", self.now)
                 continue
-            volunteer = pair[1]
-            self._due(
-                kind="offer",
-                keys=(key,),
-                panel_id=s.panel.id,
-                send_at=self.now,
-                urgent=is_urgent_change(session.starts_at, self.now),
-                tz=s.panel.timezone,
-                chat_id=volunteer.chat_id,
-                volunteer_id=volunteer.id,
-                build=partial(compose.place_offer, s.panel, session, offer.id, volunteer, self.now),
-            )
+            sent = s.ledger.get(ledger_key("offer", offer.id))
+            pair = s.reachable.get(offer.application_id)
+            if sent is not None and sent.outcome == "sent":
+                deadline = answer_by(sent.at, hours)
+                if deadline <= self.now:
+                    await offers.answer_offer(self.tx, offer.id, "lapsed", deadline)
+                    await self._offer_next(s, session)
+            elif sent is not None or pair is None or pair[0].status != "reserve":
+                await offers.answer_offer(self.tx, offer.id, "lapsed", self.now)
+                await self._offer_next(s, session)
+            else:
+                self._send_offer(s, session, offer.id, pair[1])
+
+    async def _offer_next(self, s: PanelState, session: Session) -> None:
+        asked = {o.application_id for o in await offers.offers_for_session(self.tx, session.id)}
+        reserves = await applications.for_panel(self.tx, s.panel.id)
+        chosen = next_reserve(reserves, asked, session.id)
+        if chosen is None:
+            return
+        offer_id = await offers.add_offer(self.tx, session.id, chosen.id, self.now)
+        volunteer = await volunteers.get(self.tx, chosen.volunteer_id)
+        if volunteer is None or volunteer.unreachable:
+            return  # the next tick finds it cannot go, and passes it on
+        self._send_offer(s, session, offer_id, volunteer)
+
+    def _send_offer(
+        self, s: PanelState, session: Session, offer_id: int, volunteer: Volunteer
+    ) -> None:
+        self._due(
+            kind="offer",
+            keys=(ledger_key("offer", offer_id),),
+            panel_id=s.panel.id,
+            send_at=self.now,
+            urgent=False,
+            tz=s.panel.timezone,
+            chat_id=volunteer.chat_id,
+            volunteer_id=volunteer.id,
+            build=partial(
+                compose.place_offer,
+                s.panel,
+                session,
+                offer_id,
+                volunteer,
+                self.now,
+                answer_by=answer_by(self.now, s.panel.spec.offer_hours),
+            ),
+        )
 
     # --- after the sessions ----------------------------------------------------------------
 
@@ -487,9 +518,7 @@ class Planner:
                 (volunteer, needs)
                 for application, volunteer in s.people
                 if expected_at(application, session)
-                for needs in (
-                    open_needs(volunteer, session, s.need_marks.get(application.id, {})),
-                )
+                for needs in (open_needs(volunteer, session, s.need_marks.get(application.id, {})),)
                 if needs
             ]
             if not waiting:

@@ -206,5 +206,3 @@ def _parse_reminders(text: str) -> tuple[timedelta, ...]:
             raise ValueError(f"lists '{part.strip()}' twice")
         offsets.append(offset)
     return tuple(sorted(offsets, reverse=True))
-
-

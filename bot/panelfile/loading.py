@@ -358,9 +358,9 @@ def parse_panel_text(
         return PanelFileError(source_name, problems)
 
     if not text.strip():
-        raise fail(Problem(
-            None, "", "the file is empty: start from the example (panelbot panel example)"
-        ))
+        raise fail(
+            Problem(None, "", "the file is empty: start from the example (panelbot panel example)")
+        )
     if len(text) > MAX_BYTES:
         raise fail(_too_big())
     try:

@@ -252,6 +252,7 @@ class PanelSpec(_Model):
     feedback_delay_days: int = Field(default=0, ge=0, le=365)
     needs_flag_days: int = Field(default=3, ge=0, le=60)
     decision_hold_minutes: int = Field(default=5, ge=0, le=120)
+    offer_hours: int = Field(default=48, ge=1, le=336)
     follow_on: tuple[FollowOn, ...] = ()
     feedback_session: Text | None = None
 
@@ -351,5 +352,3 @@ class PanelSpec(_Model):
     @classmethod
     def from_json(cls, text: str | bytes) -> Self:
         return cls.model_validate_json(text)
-
-

@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
-from bot.timeutil import to_db
+from bot.timeutil import from_db, from_db_optional, to_db
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class PlaceOffer:
     session_id: int
     application_id: int
     status: str
+    created_at: datetime | None = None
+    answered_at: datetime | None = None
 
 
 async def set_reply(
@@ -74,7 +76,14 @@ async def replies_for_panels(
 
 
 def _offer(row: aiosqlite.Row) -> PlaceOffer:
-    return PlaceOffer(row["id"], row["session_id"], row["application_id"], row["status"])
+    return PlaceOffer(
+        row["id"],
+        row["session_id"],
+        row["application_id"],
+        row["status"],
+        from_db(row["created_at"]),
+        from_db_optional(row["answered_at"]),
+    )
 
 
 async def get_offer(tx: aiosqlite.Connection, offer_id: int) -> PlaceOffer | None:
@@ -87,6 +96,19 @@ async def offers_for_session(tx: aiosqlite.Connection, session_id: int) -> list[
         _offer(r)
         for r in await fetch_all(
             tx, "SELECT * FROM place_offers WHERE session_id = ? ORDER BY id", (session_id,)
+        )
+    ]
+
+
+async def offers_for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[PlaceOffer]:
+    """Every offer made for this panel's sessions, oldest first: the chains coordinators see."""
+    return [
+        _offer(r)
+        for r in await fetch_all(
+            tx,
+            "SELECT o.* FROM place_offers o JOIN sessions s ON s.id = o.session_id "
+            "WHERE s.panel_id = ? ORDER BY o.id",
+            (panel_id,),
         )
     ]
 

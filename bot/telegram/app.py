@@ -20,8 +20,9 @@ from messages import label
 
 
 def volunteer_commands() -> list[BotCommand]:
-    return [BotCommand(name, label(f"command.{name}"))
-            for name in volunteer_handlers.VOLUNTEER_COMMANDS]
+    return [
+        BotCommand(name, label(f"command.{name}")) for name in volunteer_handlers.VOLUNTEER_COMMANDS
+    ]
 
 
 def build_application(
@@ -40,8 +41,9 @@ def build_application(
         Application.builder()
         .token(token)
         .base_url(base_url)
-        .base_file_url(base_url.replace("/bot", "/file/bot", 1) if base_url.endswith("/bot")
-                       else base_url)
+        .base_file_url(
+            base_url.replace("/bot", "/file/bot", 1) if base_url.endswith("/bot") else base_url
+        )
         .update_queue(updates)
         .get_updates_request(polls)
         # Counts every request with a chat_id against Telegram's 30 a second, with broadcasts.

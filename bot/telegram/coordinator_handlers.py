@@ -159,6 +159,7 @@ def _register(
     new_messages = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     for name in COMMANDS:
         application.add_handler(CommandHandler(name, command(name), filters=new_messages))
+
     # Not a coordinator: `pressed` returns None, and they get the answer to any old button.
     def poke_scheduler() -> None:
         # "Send these now": the scheduler sends held decisions, so it runs at once.

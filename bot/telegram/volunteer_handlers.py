@@ -69,9 +69,7 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
         typed = update.message.text
         await answer(update, context, lambda person: service.text(person, typed))
 
-    async def pressed(
-        person: Person, pressed: VolunteerPress, message_id: int | None
-    ) -> Outcome:
+    async def pressed(person: Person, pressed: VolunteerPress, message_id: int | None) -> Outcome:
         return await service.button(person, pressed)
 
     async def not_text(update: Update, context: Context) -> None:

@@ -107,7 +107,11 @@ async def test_panels_show_stage_and_counts(world: World, coordinator: FakeUser)
     reply = await world.harness.say(coordinator, "/panels")
     assert "Help choose who runs Ashbridge day services" in reply.text
     assert "Stage: Taking sign-ups" in reply.text
-    assert "Signed up: 4 · With a place: 0 of 6 · Reserves: 0 of 3" in reply.text
+    assert (
+        "Counted: the 4 people in the running (0 with a place ✅, 0 reserves 🔸, "
+        "4 waiting for a decision)." in reply.text
+    )
+    assert "Places taken: 0 of 6 · Reserves: 0 of 3" in reply.text
     world.clock.advance(timedelta(days=60))  # past the closing date in the panel file
     assert "Stage: Sign-ups closed" in (await world.harness.say(coordinator, "/panels")).text
 

@@ -44,6 +44,7 @@ def context(**changes: Any) -> dict[str, Any]:
         "paid": True, "amount_pence": 4000, "hours": 2.0, "payment": panel.spec.payment,
         "contact": panel.spec.contact, "total": 5, "number": 3, "question": "time_given",
         "future": True, "limit": 1000, "coming": False, "details": True,
+        "answer_by": sessions[0].starts_at,
     }  # fmt: skip
     base.update(changes)
     return base

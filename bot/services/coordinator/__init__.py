@@ -30,6 +30,8 @@ from bot.callbacks import (
     Propose,
     ReplyTo,
     RosterPage,
+    RosterSearch,
+    RosterView,
     SendBroadcast,
     SendDecisions,
     SetStatus,
@@ -177,6 +179,8 @@ class CoordinatorService:
                 return await need_marks.mark(c, pressed)
             case (
                 RosterPage()
+                | RosterView()
+                | RosterSearch()
                 | Propose()
                 | Accept()
                 | DeclineRest()
@@ -192,6 +196,8 @@ class CoordinatorService:
         self,
         c: CoordCtx,
         pressed: RosterPage
+        | RosterView
+        | RosterSearch
         | Propose
         | Accept
         | DeclineRest
@@ -206,6 +212,10 @@ class CoordinatorService:
         match pressed:
             case RosterPage(_, page):
                 return await roster.roster(c, panel, page, edit=True)
+            case RosterView(_, show, page):
+                return await roster.roster(c, panel, page, edit=True, show=show)
+            case RosterSearch():
+                return await roster.ask_search(c, panel)
             case Propose():
                 return await roster.propose(c, panel)
             case Accept(_, key):
@@ -240,6 +250,8 @@ class CoordinatorService:
             return await broadcast.typed(c, data, typed)
         if kind == questions.INPUT:
             return await questions.typed(c, data, typed)
+        if kind == roster.INPUT:
+            return await roster.typed_search(c, data, typed)
         if kind == need_marks.INPUT:
             return await need_marks.typed(c, data, typed)
         if kind in (session_changes.TIME_INPUT, session_changes.VENUE_INPUT):

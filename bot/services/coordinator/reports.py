@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from bot import views
 from bot.callbacks import MarkNeed, NeedPage, VenueCopy
 from bot.csvfile import to_csv
 from bot.model import Panel
 from bot.replies import Button, Document, Outcome, Reply
 from bot.rules.needs import ALL_SESSIONS, shown_state
-from bot.services.coordinator import need_counts
+from bot.services.coordinator import counts, need_counts
 from bot.services.coordinator.base import CoordCtx, kbutton
 from bot.services.coordinator.roster import Entry, entries, live_sessions
 from bot.store import anonymous, panels
@@ -30,7 +28,6 @@ async def needs(c: CoordCtx, panel: Panel) -> Outcome:
     they can't come, with how many are arranged and who is still to arrange."""
     counted = await need_counts.count(c, panel)
     people, marks = counted.people, counted.marks
-    statuses = Counter(e.application.status for e in people)
     items = []
     to_arrange: dict[tuple[int, str], Entry] = {}
     for at in counted.sessions:
@@ -69,11 +66,7 @@ async def needs(c: CoordCtx, panel: Panel) -> Outcome:
         panel=views.panel_view(panel),
         items=items,
         notes=notes,
-        people=len(people),
-        confirmed=statuses["confirmed"],
-        reserve=statuses["reserve"],
-        applied=statuses["applied"],
-        left_out=len(counted.everyone) - len(people),
+        counts=counts.count(e.application for e in counted.everyone).view(),
         none_told=none_told,
         pairs=len(pairs),
         shown=min(len(pairs), NEED_BUTTONS),
@@ -108,7 +101,10 @@ async def availability(c: CoordCtx, panel: Panel) -> Outcome:
         items.append({"session": views.session_view(session, panel.timezone), **answers})
     await c.audit("view_availability", panel)
     text = render(
-        "coordinator/availability", panel=views.panel_view(panel), items=items, people=len(people)
+        "coordinator/availability",
+        panel=views.panel_view(panel),
+        items=items,
+        counts=counts.count(e.application for e in await entries(c, panel)).view(),
     )
     return Outcome([Reply(text)])
 

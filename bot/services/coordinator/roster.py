@@ -16,17 +16,21 @@ from bot.callbacks import (
     HeldDecisions,
     OpenPerson,
     Propose,
+    RosterFilter,
     RosterPage,
+    RosterSearch,
+    RosterView,
     SetStatus,
     UndoDecision,
 )
 from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
-from bot.replies import Notice, Outcome, Reply, rows
+from bot.replies import Button, Notice, Outcome, Reply, rows
+from bot.rules import paging, selection
 from bot.rules import panels as rules
-from bot.rules import selection
-from bot.services.coordinator import decisions, need_marks
+from bot.services.coordinator import counts, decisions, need_marks, offer_chains
 from bot.services.coordinator.base import PAGE_SIZE, CoordCtx, kbutton, out_of_date, say
-from bot.store import applications, need_states, outbox, panels, volunteers
+from bot.store import applications, coordinators, need_states, outbox, panels, volunteers
+from bot.text import clean
 from messages import label, render
 
 SUBMITTED = ("applied", "confirmed", "reserve", "declined", "withdrawn")
@@ -75,17 +79,14 @@ async def overview(c: CoordCtx) -> Outcome:
     items = []
     buttons = []
     for panel in await c.all_panels():
-        people = await entries(c, panel)
-        count = {status: 0 for status in SUBMITTED}
-        for entry in people:
-            count[entry.application.status] += 1
+        found = counts.count(e.application for e in await entries(c, panel))
         items.append(
             {
                 "panel": views.panel_view(panel),
                 "stage": label(f"stage.{stage_key(panel, c.now)}"),
-                "signed_up": count["applied"] + count["confirmed"] + count["reserve"],
-                "confirmed": count["confirmed"],
-                "reserves": count["reserve"],
+                "counts": found.view(),
+                "confirmed": found.confirmed,
+                "reserves": found.reserve,
                 "places": panel.spec.places,
                 "reserve_target": selection.reserve_target(
                     panel.spec.places, panel.spec.reserve_ratio
@@ -99,17 +100,39 @@ async def overview(c: CoordCtx) -> Outcome:
 # --- /roster ----------------------------------------------------------------------------------
 
 
-async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False) -> Outcome:
+# The filters, in the order their buttons show.
+FILTERS: tuple[RosterFilter, ...] = get_args(RosterFilter)
+INPUT = "roster_search"
+SEARCH_MAX = 64
+
+
+@dataclass(frozen=True)
+class Line:
+    entry: Entry
+    conflicted: bool
+    to_arrange: int
+
+    def shows_in(self, show: RosterFilter) -> bool:
+        status = self.entry.application.status
+        return {
+            "all": True,
+            "waiting": status == "applied",
+            "placed": status == "confirmed",
+            "reserve": status == "reserve",
+            "conflicts": self.conflicted and status in IN_THE_RUNNING,
+            "support": self.to_arrange > 0,
+            "unreachable": self.entry.volunteer.unreachable and status in IN_THE_RUNNING,
+        }[show]
+
+
+async def _lines(c: CoordCtx, panel: Panel) -> list[Line]:
     people = sorted(
         await entries(c, panel),
         key=lambda e: (ROSTER_ORDER[e.application.status], e.name.casefold(), e.application.id),
     )
-    pages = max(1, -(-len(people) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     bidders = len(panel.spec.bidders)
     sessions = await panels.sessions(c.tx, panel.id)
-    marks = await need_states.for_applications(c.tx, [e.application.id for e in shown])
+    marks = await need_states.for_applications(c.tx, [e.application.id for e in people])
 
     def to_arrange(entry: Entry) -> int:
         if entry.application.status not in IN_THE_RUNNING:
@@ -118,42 +141,116 @@ async def roster(c: CoordCtx, panel: Panel, page: int = 0, *, edit: bool = False
         found = need_marks.tallies(entry.volunteer, entry.application, sessions, own, c.now)
         return sum(t.open for t in found)
 
+    return [
+        Line(
+            entry,
+            selection.rules_out_most_bids(len(entry.application.conflicts), bidders),
+            to_arrange(entry),
+        )
+        for entry in people
+    ]
+
+
+async def roster(
+    c: CoordCtx,
+    panel: Panel,
+    page: int = 0,
+    *,
+    edit: bool = False,
+    show: RosterFilter = "all",
+    search: str | None = None,
+) -> Outcome:
+    every = await _lines(c, panel)
+    matching = [line for line in every if line.shows_in(show)]
+    if search is not None:
+        wanted = search.casefold()
+        matching = [line for line in matching if wanted in line.entry.name.casefold()]
+    pages = paging.page_count(len(matching), PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    shown = matching[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     lines = [
         {
             "number": page * PAGE_SIZE + n + 1,
-            "name": entry.name,
-            "status": label(f"coord_status.{entry.application.status}"),
-            "role": label(f"coord_role.{entry.volunteer.role}") if entry.volunteer.role else None,
-            "unreachable": entry.volunteer.unreachable,
-            "conflicted": selection.rules_out_most_bids(len(entry.application.conflicts), bidders),
-            "to_arrange": to_arrange(entry),
+            "name": line.entry.name,
+            "status": label(f"coord_status.{line.entry.application.status}"),
+            "role": label(f"coord_role.{line.entry.volunteer.role}")
+            if line.entry.volunteer.role
+            else None,
+            "unreachable": line.entry.volunteer.unreachable,
+            "conflicted": line.conflicted,
+            "to_arrange": line.to_arrange,
         }
-        for n, entry in enumerate(shown)
+        for n, line in enumerate(shown)
     ]
     drafts = sum(1 for a in await applications.for_panel(c.tx, panel.id) if a.status == "draft")
-    buttons = [
-        kbutton("person", OpenPerson(entry.application.id), name=entry.name[:40]) for entry in shown
+    buttons: list[tuple[Button, ...]] = [
+        (kbutton("person", OpenPerson(line.entry.application.id), name=line.entry.name[:40]),)
+        for line in shown
     ]
-    if page > 0:
-        buttons.append(kbutton("previous_page", RosterPage(panel.id, page - 1)))
-    if page + 1 < pages:
-        buttons.append(kbutton("next_page", RosterPage(panel.id, page + 1)))
-    buttons.append(kbutton("propose", Propose(panel.id)))
+    if search is None:
+        numbers = paging.page_numbers(page, pages)
+        for at in range(0, len(numbers), 5):
+            buttons.append(
+                tuple(
+                    kbutton(
+                        "this_page" if n == page else "page_number",
+                        RosterView(panel.id, show, n),
+                        number=n + 1,
+                    )
+                    for n in numbers[at : at + 5]
+                )
+            )
+    tally = {f: sum(1 for line in every if line.shows_in(f)) for f in FILTERS}
+    others = [f for f in FILTERS if f != show and (f == "all" or tally[f])]
+    filter_buttons = [
+        kbutton(f"show_{f}", RosterView(panel.id, f, 0), count=tally[f]) for f in others
+    ]
+    filter_buttons.append(kbutton("search", RosterSearch(panel.id)))
+    buttons.append((kbutton("propose", Propose(panel.id)),))
     held = await outbox.pending_decisions(c.tx, panel.id)
     if held:
-        buttons.append(kbutton("held_decisions", HeldDecisions(panel.id), count=len(held)))
+        buttons.append((kbutton("held_decisions", HeldDecisions(panel.id), count=len(held)),))
+    for at in range(0, len(filter_buttons), 2):
+        buttons.append(tuple(filter_buttons[at : at + 2]))
     await c.audit("view_roster", panel)
     text = render(
         "coordinator/roster",
         panel=views.panel_view(panel),
         lines=lines,
-        total=len(people),
+        total=len(every),
+        matching=len(matching),
+        showing=None if show == "all" else label(f"coord.show_{show}", count=tally[show]),
+        search=search,
         page=page + 1,
         pages=pages,
         drafts=drafts,
+        counts=counts.count(line.entry.application for line in every).view(),
         stage=label(f"stage.{stage_key(panel, c.now)}"),
+        chains=await offer_chains.chains(c, panel),
     )
-    return Outcome([Reply(text, rows(*buttons), edit=edit)])
+    return Outcome([Reply(text, tuple(buttons), edit=edit)])
+
+
+async def ask_search(c: CoordCtx, panel: Panel) -> Outcome:
+    await coordinators.expect_input(
+        c.tx, c.person.telegram_id, INPUT, {"panel_id": panel.id}, c.now
+    )
+    return Outcome([say("roster_search_ask", panel=views.panel_view(panel))])
+
+
+async def typed_search(c: CoordCtx, data: dict[str, Any], typed: str) -> Outcome:
+    panel_id = data.get("panel_id")
+    panel = await c.panel(panel_id) if isinstance(panel_id, int) else None
+    if panel is None:
+        await coordinators.clear_input(c.tx, c.person.telegram_id)
+        return out_of_date()
+    wanted = clean(typed)
+    if not wanted:
+        return Outcome([say("roster_search_empty")])
+    if len(wanted) > SEARCH_MAX:
+        return Outcome([say("roster_search_too_long", limit=SEARCH_MAX)])
+    await coordinators.clear_input(c.tx, c.person.telegram_id)
+    return await roster(c, panel, search=wanted)
 
 
 # --- one person -------------------------------------------------------------------------------

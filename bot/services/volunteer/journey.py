@@ -472,14 +472,16 @@ async def _send_application(c: StepCtx) -> Outcome:
     panel = c.need_panel()
     # After sign-up closed, a coordinator may still take people as reserves.
     late = rules.takes_late_reserves(panel, c.now)
-    await applications.update(c.tx, application.id, c.now,
-                              status="reserve" if late else "applied", submitted_at=c.now)
+    await applications.update(
+        c.tx, application.id, c.now, status="reserve" if late else "applied", submitted_at=c.now
+    )
     await journeys.delete(c.tx, c.person.telegram_id)
     log.info("application %s sent for panel %s", application.id, panel.code)
     replies = [Reply(render("volunteer/sent", panel=views.panel_view(panel)))]
     if late:
-        replies.append(Reply(render("volunteer_news/late_reserve_sent",
-                                    panel=views.panel_view(panel))))
+        replies.append(
+            Reply(render("volunteer_news/late_reserve_sent", panel=views.panel_view(panel)))
+        )
     return Outcome(replies, await notify.application_sent(c))
 
 

@@ -20,6 +20,7 @@ from bot.context import AppContext, Person
 from bot.model import Application, Panel, Session, Volunteer
 from bot.replies import Button, Keyboard, Notice, Outcome, Reply, rows, settled
 from bot.rules import panels as rules
+from bot.rules.offers import next_reserve
 from bot.services.volunteer.notify import coordinator_chat_ids
 from bot.store import applications, offers, panels, volunteers
 from messages import label, render
@@ -138,23 +139,17 @@ class ReminderReplyService:
     ) -> list[Notice]:
         """Offer the place to the first reserve not yet asked about this session.
 
-        The offer itself is sent by the scheduler (quiet hours apply unless the session is
-        within 24 hours); the coordinators hear now who it went to, or that nobody is left.
+        The offer itself is sent by the scheduler (never in quiet hours), which passes it on
+        when it is not answered in time; the coordinators hear now who it went to, or that
+        nobody is left.
         """
         asked = {offer.application_id for offer in await offers.offers_for_session(tx, session.id)}
-        candidates = [
-            a
-            for a in await applications.for_panel(tx, panel.id)
-            if a.status == "reserve"
-            and a.id not in asked
-            and a.availability.get(session.id) != "no"
-        ]
+        chosen = next_reserve(await applications.for_panel(tx, panel.id), asked, session.id)
         view = views.session_view(session, panel.timezone)
-        if not candidates:
+        if chosen is None:
             return await self._tell_coordinators(
                 tx, "coordinator_no_reserve", panel=views.panel_view(panel), session=view
             )
-        chosen = candidates[0]
         await offers.add_offer(tx, session.id, chosen.id, self.app.clock.now())
         reserve = await volunteers.get(tx, chosen.volunteer_id)
         return await self._tell_coordinators(

@@ -100,8 +100,12 @@ class VolunteerService:
         return Outcome(
             [
                 Reply(
-                    render(template, first_name=person.first_name, count=len(open_panels),
-                           team=the_team.view()),
+                    render(
+                        template,
+                        first_name=person.first_name,
+                        count=len(open_panels),
+                        team=the_team.view(),
+                    ),
                     rows(*buttons),
                 )
             ]
@@ -346,9 +350,7 @@ class VolunteerService:
         if volunteer is None:
             the_team = (await team.for_person(self.app, tx, person.telegram_id)).view()
             template = "volunteer/not_text" if "kind" in message else "volunteer/no_journey"
-            return Outcome(
-                [_say(template, first_name=person.first_name, team=the_team, kind="")]
-            )
+            return Outcome([_say(template, first_name=person.first_name, team=the_team, kind="")])
         active = [a for a in await applications.for_volunteer(tx, volunteer.id) if a.active]
         panel_id = active[-1].panel_id if active else None
         await journeys.save(
