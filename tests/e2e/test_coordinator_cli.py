@@ -21,8 +21,8 @@ def test_coordinators_are_added_listed_and_removed(tmp_path: Path) -> None:
     assert "was already" in run_cli("coordinator", "add", "222", env=env, cwd=tmp_path).stdout
     listed = run_cli("coordinator", "list", env=env, cwd=tmp_path)
     assert listed.stdout.splitlines() == [
-        "111  (PANELBOT_COORDINATORS)",
-        "222  (panelbot coordinator add)",
+        "111  owner of every panel  (PANELBOT_COORDINATORS)",
+        "222  owner of every panel  (panelbot coordinator add)",
     ]
     from_setting = run_cli("coordinator", "remove", "111", env=env, cwd=tmp_path)
     assert from_setting.returncode == 1
