@@ -41,9 +41,10 @@ async def to_coordinators(tx: aiosqlite.Connection, settings: Settings, template
     text = render(template, question_id=question_id, **context)
     buttons = () if question_id is None else rows(
         Button(label("coord.reply"), ReplyTo(question_id).pack()))
-    return [Notice(chat_id, Reply(text, buttons), copy)
-            for chat_id in await coordinator_chat_ids(tx, settings, panel_id,
-                                                      owners_only=owners_only)]
+    chats = await coordinator_chat_ids(tx, settings, panel_id, owners_only=owners_only)
+    if not chats:  # a panel run by helpers alone: someone must still hear it
+        chats = await coordinator_chat_ids(tx, settings, panel_id)
+    return [Notice(chat_id, Reply(text, buttons), copy) for chat_id in chats]
 
 
 async def application_sent(c: StepCtx) -> list[Notice]:
