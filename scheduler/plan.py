@@ -73,7 +73,7 @@ from bot.store import (
 )
 from bot.store import due as load
 from bot.store.due import PanelState
-from bot.store.rights import coordinator_ids
+from bot.store.rights import coordinator_ids, coordinators_of
 from bot.store.sql import chunked
 from scheduler import compose
 from scheduler.compose import invite_reply, nudge_reply
@@ -525,7 +525,10 @@ class Planner:
                 continue
             keys = {
                 chat_id: ledger_key("needs_flag", session.id, session.version, chat_id)
-                for chat_id in await self.coordinators()
+                # Which needs wait is health data: for the panel's owners only.
+                for chat_id in await coordinators_of(
+                    self.tx, self.ctx.settings, panel.id, owners_only=True
+                )
             }
             for chat_id, key in keys.items():
                 if key in s.ledger:

@@ -35,13 +35,90 @@ class AuditEntry:
 
 
 async def add(tx: aiosqlite.Connection, telegram_id: int, now: datetime) -> bool:
-    """Add one; False if they were already in the table."""
-    cursor = await tx.execute(
+    """Add one who owns every panel (widening one limited to some); False if they did already."""
+    if await owns_every_panel(tx, telegram_id):
+        return False
+    await tx.execute(
         "INSERT INTO coordinators (telegram_id, added_at) VALUES (?, ?) "
         "ON CONFLICT (telegram_id) DO NOTHING",
         (telegram_id, to_db(now)),
     )
+    await give_every_panel(tx, telegram_id)
+    return True
+
+
+async def add_to_panel(
+    tx: aiosqlite.Connection, telegram_id: int, panel_id: int, role: str, now: datetime
+) -> bool:
+    """Give one panel, as "owner" or "helper"; False if they already own every panel (which
+    this would narrow: remove them first). A new coordinator sees only their listed panels."""
+    await tx.execute(
+        "INSERT INTO coordinators (telegram_id, added_at, every_panel) VALUES (?, ?, 0) "
+        "ON CONFLICT (telegram_id) DO NOTHING",
+        (telegram_id, to_db(now)),
+    )
+    if await owns_every_panel(tx, telegram_id):
+        return False
+    await tx.execute(
+        "INSERT INTO coordinator_panels (telegram_id, panel_id, role) VALUES (?, ?, ?) "
+        "ON CONFLICT (telegram_id, panel_id) DO UPDATE SET role = excluded.role",
+        (telegram_id, panel_id, role),
+    )
+    return True
+
+
+async def give_every_panel(tx: aiosqlite.Connection, telegram_id: int) -> None:
+    await tx.execute("DELETE FROM coordinator_panels WHERE telegram_id = ?", (telegram_id,))
+    await tx.execute(
+        "UPDATE coordinators SET every_panel = 1 WHERE telegram_id = ?", (telegram_id,)
+    )
+
+
+async def owns_every_panel(tx: aiosqlite.Connection, telegram_id: int) -> bool:
+    row = await fetch_one(
+        tx, "SELECT every_panel FROM coordinators WHERE telegram_id = ?", (telegram_id,)
+    )
+    return row is not None and bool(row["every_panel"])
+
+
+async def remove_from_panel(tx: aiosqlite.Connection, telegram_id: int, panel_id: int) -> bool:
+    """Take one panel away; someone left with no panel is no longer a coordinator."""
+    cursor = await tx.execute(
+        "DELETE FROM coordinator_panels WHERE telegram_id = ? AND panel_id = ?",
+        (telegram_id, panel_id),
+    )
+    left = await fetch_one(
+        tx, "SELECT 1 FROM coordinator_panels WHERE telegram_id = ?", (telegram_id,)
+    )
+    if cursor.rowcount > 0 and left is None and not await owns_every_panel(tx, telegram_id):
+        await remove(tx, telegram_id)
     return cursor.rowcount > 0
+
+
+async def panel_roles(tx: aiosqlite.Connection, telegram_id: int) -> dict[int, str]:
+    """Panel id to "owner" or "helper", for a coordinator limited to some panels."""
+    return {
+        int(row["panel_id"]): str(row["role"])
+        for row in await fetch_all(
+            tx,
+            "SELECT panel_id, role FROM coordinator_panels WHERE telegram_id = ?",
+            (telegram_id,),
+        )
+    }
+
+
+async def with_panel(tx: aiosqlite.Connection, panel_id: int, *, owners_only: bool) -> list[int]:
+    """Those listed who may see this panel (or, with owners_only, its health data)."""
+    return [
+        int(row["telegram_id"])
+        for row in await fetch_all(
+            tx,
+            "SELECT c.telegram_id FROM coordinators c WHERE c.every_panel = 1 OR EXISTS ("
+            "SELECT 1 FROM coordinator_panels p WHERE p.telegram_id = c.telegram_id "
+            "AND p.panel_id = ? AND (p.role = 'owner' OR NOT ?)) ORDER BY c.telegram_id",
+            (panel_id, owners_only),
+        )
+    ]
 
 
 async def remove(tx: aiosqlite.Connection, telegram_id: int) -> bool:

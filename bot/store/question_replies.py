@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -56,14 +57,20 @@ async def get(tx: aiosqlite.Connection, question_id: int) -> Question | None:
     return None if row is None else await _question(tx, row)
 
 
-async def recent(tx: aiosqlite.Connection, limit: int) -> list[Question]:
-    """The newest questions, oldest of them first."""
+async def recent(
+    tx: aiosqlite.Connection, limit: int, panel_ids: Collection[int] | None = None
+) -> list[Question]:
+    """The newest questions, oldest of them first; with panel_ids, only those about these
+    panels or about none."""
+    where = ""
+    if panel_ids is not None:
+        where = f"WHERE panel_id IS NULL OR panel_id IN ({','.join('?' * len(panel_ids))})"
     return [
         await _question(tx, row)
         for row in await fetch_all(
             tx,
-            "SELECT * FROM (SELECT * FROM questions ORDER BY id DESC LIMIT ?) ORDER BY id",
-            (limit,),
+            f"SELECT * FROM (SELECT * FROM questions {where} ORDER BY id DESC LIMIT ?) ORDER BY id",
+            (*(panel_ids or ()), limit),
         )
     ]
 

@@ -21,8 +21,8 @@ def test_coordinators_are_added_listed_and_removed(tmp_path: Path) -> None:
     assert "was already" in run_cli("coordinator", "add", "222", env=env, cwd=tmp_path).stdout
     listed = run_cli("coordinator", "list", env=env, cwd=tmp_path)
     assert listed.stdout.splitlines() == [
-        "111  (PANELBOT_COORDINATORS)",
-        "222  (panelbot coordinator add)",
+        "111  owner of every panel  (PANELBOT_COORDINATORS)",
+        "222  owner of every panel  (panelbot coordinator add)",
     ]
     from_setting = run_cli("coordinator", "remove", "111", env=env, cwd=tmp_path)
     assert from_setting.returncode == 1
@@ -31,6 +31,32 @@ def test_coordinators_are_added_listed_and_removed(tmp_path: Path) -> None:
     assert removed.returncode == 0 and "222 is no longer a coordinator" in removed.stdout
     bad = run_cli("coordinator", "add", "12ab", env=env, cwd=tmp_path)
     assert bad.returncode == 2 and "is not a Telegram user id" in bad.stderr
+
+
+def test_a_coordinator_is_given_a_panel_as_helper_listed_and_has_it_taken_away(
+    tmp_path: Path,
+) -> None:
+    env = {"PANELBOT_DATABASE": str(tmp_path / "p.sqlite3"), "PANELBOT_COORDINATORS": "111"}
+    imported = run_cli("panel", "import", str(ROOT / "examples" / "panel.yaml"), env=env,
+                       cwd=tmp_path)  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    code = "ashbridge-day-2027"
+    added = run_cli("coordinator", "add", "333", "--panel", code, "--role", "helper", env=env,
+                    cwd=tmp_path)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert f"333 is now a coordinator, helper of {code}" in added.stdout
+    typo = run_cli("coordinator", "add", "333", "--panel", "ashbrige", env=env, cwd=tmp_path)
+    assert typo.returncode == 1 and "no panel with the code 'ashbrige'" in typo.stdout
+    assert run_cli("coordinator", "list", env=env, cwd=tmp_path).stdout.splitlines() == [
+        "111  owner of every panel  (PANELBOT_COORDINATORS)",
+        f"333  {code} (helper)  (panelbot coordinator add)",
+    ]
+    removed = run_cli("coordinator", "remove", "333", "--panel", code, env=env, cwd=tmp_path)
+    assert removed.returncode == 0
+    assert "With no panel left, they are no longer a coordinator" in removed.stdout
+    assert "333" not in run_cli("coordinator", "list", env=env, cwd=tmp_path).stdout
+    helped = run_cli("coordinator", "--help", env=env, cwd=tmp_path).stdout
+    assert "helper" in helped and "owns every panel" in helped
 
 
 async def test_audit_prints_who_did_what_when(tmp_path: Path) -> None:

@@ -30,14 +30,14 @@ async def test_the_list_and_the_other_coordinators_say_who_has_not_opened_the_bo
 ) -> None:
     await add_coordinator(world, NEVER_OPENED, opened_the_bot=False)
     assert await listed(world, capsys) == [
-        "8001  (panelbot coordinator add)",
-        f"{COORDINATOR_ID}  (PANELBOT_COORDINATORS)",
+        "8001  owner of every panel  (panelbot coordinator add)",
+        f"{COORDINATOR_ID}  owner of every panel  (PANELBOT_COORDINATORS)",
     ]
     await sign_up(world, sam)  # the news of it cannot reach Nina
     await tick(world)
     assert await listed(world, capsys) == [
-        "8001  (panelbot coordinator add)  has not opened the bot yet, so gets no notices",
-        f"{COORDINATOR_ID}  (PANELBOT_COORDINATORS)",
+        "8001  owner of every panel  (panelbot coordinator add)  has not opened the bot yet, so gets no notices",
+        f"{COORDINATOR_ID}  owner of every panel  (PANELBOT_COORDINATORS)",
     ]
     assert [t for t in texts_to(world, COORDINATOR_ID) if TOLD in t] != []
 
@@ -50,4 +50,4 @@ async def test_the_list_and_the_other_coordinators_say_who_has_not_opened_the_bo
     world.api.wrote_before(NEVER_OPENED.id)
     await world.harness.say(NEVER_OPENED, "/panels")
     assert said_to(world, NEVER_OPENED.id, "")
-    assert (await listed(world, capsys))[0] == "8001  (panelbot coordinator add)"
+    assert (await listed(world, capsys))[0] == "8001  owner of every panel  (panelbot coordinator add)"

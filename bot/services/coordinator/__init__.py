@@ -54,7 +54,7 @@ from bot.services.coordinator import (
 )
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
 from bot.store import coordinator_reach, coordinators, volunteers
-from bot.store.rights import is_coordinator
+from bot.store.rights import rights_of
 from messages import render
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,8 @@ log = logging.getLogger(__name__)
 # Commands that take a panel's code; without one, the coordinator picks a panel.
 PANEL_COMMANDS: tuple[PanelCommand, ...] = get_args(PanelCommand)
 COMMANDS = ("panels", *PANEL_COMMANDS, "questions", "help", "cancel")
+# Health data and copies of it, for a panel's owners only; to a helper the panel is unknown.
+OWNER_COMMANDS = ("needs", "export")
 
 StartBroadcast = Callable[[int], object]
 
@@ -75,10 +77,11 @@ class CoordinatorService:
 
     async def command(self, person: Person, name: str, args: Sequence[str]) -> Outcome | None:
         async with self.app.db.transaction() as tx:
-            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+            rights = await rights_of(tx, self.app.settings, person.telegram_id)
+            if rights is None:
                 return None
             await coordinator_reach.wrote(tx, person.telegram_id, self.app.clock.now())
-            c = CoordCtx(self.app, tx, person, self.app.clock.now())
+            c = CoordCtx(self.app, tx, person, self.app.clock.now(), rights)
             if (
                 name in ("needs", "availability")
                 and not args
@@ -100,13 +103,13 @@ class CoordinatorService:
             if not args:
                 return await self._pick_panel(c, command)
             panel = await c.panel_by_code(args[0])
-            if panel is None:
+            if panel is None or not _may(c, command, panel):
                 unknown = say("unknown_panel", code=args[0][:64])
                 return Outcome([unknown]).extend(await self._pick_panel(c, command))
             return await self._panel_command(c, command, panel)
 
     async def _pick_panel(self, c: CoordCtx, name: PanelCommand) -> Outcome:
-        found = await c.all_panels()
+        found = [p for p in await c.all_panels() if _may(c, name, p)]
         if not found:
             return Outcome([say("no_panels")])
         buttons = [kbutton("pick_panel", PickPanel(name, p.id), code=p.code) for p in found]
@@ -136,10 +139,11 @@ class CoordinatorService:
     ) -> Outcome | None:
         started: int | None = None
         async with self.app.db.transaction() as tx:
-            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+            rights = await rights_of(tx, self.app.settings, person.telegram_id)
+            if rights is None:
                 return None
             await coordinator_reach.wrote(tx, person.telegram_id, self.app.clock.now())
-            c = CoordCtx(self.app, tx, person, self.app.clock.now())
+            c = CoordCtx(self.app, tx, person, self.app.clock.now(), rights)
             if isinstance(pressed, SendBroadcast):
                 outcome, started = await broadcast.send(c, pressed.broadcast_id, message_id)
             else:
@@ -152,7 +156,7 @@ class CoordinatorService:
         match pressed:
             case PickPanel(command, panel_id):
                 panel = await c.panel(panel_id)
-                if panel is None:
+                if panel is None or not _may(c, command, panel):
                     return out_of_date()
                 return await self._panel_command(c, command, panel)
             case ChooseSession(kind, session_id):
@@ -236,13 +240,14 @@ class CoordinatorService:
     async def text(self, person: Person, typed: str) -> Outcome | None:
         """What a coordinator types while the bot waits for it; None if it is not waiting."""
         async with self.app.db.transaction() as tx:
-            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+            rights = await rights_of(tx, self.app.settings, person.telegram_id)
+            if rights is None:
                 return None
             await coordinator_reach.wrote(tx, person.telegram_id, self.app.clock.now())
             pending = await coordinators.pending_input(tx, person.telegram_id)
             if pending is None:
                 return None
-            c = CoordCtx(self.app, tx, person, self.app.clock.now())
+            c = CoordCtx(self.app, tx, person, self.app.clock.now(), rights)
             return await self._typed(c, pending.kind, pending.data, typed)
 
     async def _typed(self, c: CoordCtx, kind: str, data: dict[str, Any], typed: str) -> Outcome:
@@ -258,6 +263,10 @@ class CoordinatorService:
             return await session_changes.typed(c, kind, data, typed)
         await coordinators.clear_input(c.tx, c.person.telegram_id)
         return out_of_date()
+
+
+def _may(c: CoordCtx, command: str, panel: Panel) -> bool:
+    return command not in OWNER_COMMANDS or c.owns(panel)
 
 
 __all__ = ["COMMANDS", "PANEL_COMMANDS", "CoordinatorService"]

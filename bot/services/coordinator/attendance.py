@@ -20,7 +20,7 @@ from bot.model import Application, Panel, Session
 from bot.replies import Button, Document, Outcome, Reply, rows
 from bot.services.coordinator import not_allowed
 from bot.store import applications, attendance, panels, volunteers
-from bot.store.rights import is_coordinator
+from bot.store.rights import Rights, rights_of
 from messages import label, render
 from messages.render import money, short_day
 
@@ -53,12 +53,14 @@ class AttendanceService:
 
     async def command(self, person: Person, code: str) -> Outcome:
         async with self.app.db.transaction() as tx:
-            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+            rights = await rights_of(tx, self.app.settings, person.telegram_id)
+            if rights is None:
                 return not_allowed.unknown_command()
             tz = self.app.settings.timezone
             panel = await panels.get_by_code(tx, code, tz) if code else None
-            if panel is None:
-                choices = await panels.list_all(tx, tz)
+            if panel is None or not rights.sees(panel.id):
+                panel = None
+                choices = [p for p in await panels.list_all(tx, tz) if rights.sees(p.id)]
                 if code or len(choices) != 1:
                     return Outcome(
                         [
@@ -74,22 +76,25 @@ class AttendanceService:
                         ]
                     )
                 panel = choices[0]
-            return Outcome([await self._sessions(tx, panel)])
+            return Outcome([await self._sessions(tx, panel, rights)])
 
     async def button(self, person: Person, pressed: AttendancePress) -> Outcome | None:
         """None for anyone who is not a coordinator, before any id is looked up."""
         async with self.app.db.transaction() as tx:
-            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+            rights = await rights_of(tx, self.app.settings, person.telegram_id)
+            if rights is None:
                 return None
             if isinstance(pressed, AttendancePanel):
                 panel = await panels.get(tx, pressed.panel_id, self.app.settings.timezone)
-                if panel is None:
+                if panel is None or not rights.sees(panel.id):
                     return Outcome([_say("stale")])
                 if pressed.view == "p":
-                    return Outcome([await self._sessions(tx, panel)])
+                    return Outcome([await self._sessions(tx, panel, rights)])
+                if not rights.owns(panel.id):  # the finance CSV is for the panel's owners
+                    return Outcome([_say("stale")])
                 return Outcome([await self._csv(tx, panel)])
             found = await self._session(tx, pressed.session_id)
-            if found is None:
+            if found is None or not rights.sees(found[0].id):
                 return Outcome([_say("stale")])
             panel, session = found
             if isinstance(pressed, AttendanceTick):
@@ -114,7 +119,7 @@ class AttendanceService:
             return None
         return panel, session
 
-    async def _sessions(self, tx: aiosqlite.Connection, panel: Panel) -> Reply:
+    async def _sessions(self, tx: aiosqlite.Connection, panel: Panel, rights: Rights) -> Reply:
         now = self.app.clock.now()
         started = [
             s for s in await panels.sessions(tx, panel.id) if not s.cancelled and s.starts_at <= now
@@ -130,7 +135,8 @@ class AttendanceService:
             )
             for s in started
         ]
-        buttons.append(Button(label("attendance.csv"), AttendancePanel("csv", panel.id).pack()))
+        if rights.owns(panel.id):
+            buttons.append(Button(label("attendance.csv"), AttendancePanel("csv", panel.id).pack()))
         return Reply(
             render(
                 "scheduler/attendance_sessions", panel=views.panel_view(panel), count=len(started)

@@ -19,7 +19,7 @@ from bot.context import AppContext, Person
 from bot.model import Panel
 from bot.replies import Button, Outcome, Reply
 from bot.store import coordinators, panels
-from bot.store.rights import coordinator_ids
+from bot.store.rights import Rights, coordinators_of
 from messages import label, render
 
 PAGE_SIZE = 15
@@ -33,6 +33,7 @@ class CoordCtx:
     tx: aiosqlite.Connection
     person: Person
     now: datetime
+    rights: Rights
 
     @property
     def tz(self) -> ZoneInfo:
@@ -57,16 +58,28 @@ class CoordCtx:
         )
 
     async def panel(self, panel_id: int) -> Panel | None:
-        return await panels.get(self.tx, panel_id, self.tz)
+        """None, as for a panel that does not exist, when this coordinator may not see it."""
+        found = await panels.get(self.tx, panel_id, self.tz)
+        return found if found is not None and self.rights.sees(found.id) else None
+
+    async def owned_panel(self, panel_id: int) -> Panel | None:
+        """The panel only for one of its owners, who may see its health data."""
+        found = await self.panel(panel_id)
+        return found if found is not None and self.owns(found) else None
 
     async def panel_by_code(self, code: str) -> Panel | None:
-        return await panels.get_by_code(self.tx, code, self.tz)
+        found = await panels.get_by_code(self.tx, code, self.tz)
+        return found if found is not None and self.rights.sees(found.id) else None
 
     async def all_panels(self) -> list[Panel]:
-        return await panels.list_all(self.tx, self.tz)
+        return [p for p in await panels.list_all(self.tx, self.tz) if self.rights.sees(p.id)]
 
-    async def other_coordinators(self) -> list[int]:
-        ids = await coordinator_ids(self.tx, self.app.settings)
+    def owns(self, panel: Panel) -> bool:
+        return self.rights.owns(panel.id)
+
+    async def other_coordinators(self, panel: Panel | None = None) -> list[int]:
+        """The others who may see this panel (with none named, every other coordinator)."""
+        ids = await coordinators_of(self.tx, self.app.settings, None if panel is None else panel.id)
         return [i for i in ids if i != self.person.telegram_id]
 
 

@@ -71,7 +71,7 @@ async def _held(c: CoordCtx, application_id: int, need: str) -> Held | Outcome:
     volunteer = (
         None if application is None else await volunteers.get(c.tx, application.volunteer_id)
     )
-    panel = None if application is None else await c.panel(application.panel_id)
+    panel = None if application is None else await c.owned_panel(application.panel_id)
     if application is None or volunteer is None or panel is None:
         return Outcome([say("need_person_gone", name=None)])
     name = volunteer.name or label("coord.no_name")

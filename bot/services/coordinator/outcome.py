@@ -25,7 +25,7 @@ from bot.rules.retention import deletion_due
 from bot.services.coordinator import not_allowed
 from bot.store import applications, outcomes, panels, prompts
 from bot.store.outcomes import PanelOutcome
-from bot.store.rights import is_coordinator
+from bot.store.rights import rights_of
 from bot.text import NOTE_MAX, clean, one_line
 from messages import label, render
 
@@ -83,11 +83,12 @@ class OutcomeService:
 
     async def command(self, person: Person, code: str) -> Outcome:
         async with self.app.db.transaction() as tx:
-            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+            rights = await rights_of(tx, self.app.settings, person.telegram_id)
+            if rights is None:
                 return not_allowed.unknown_command()
             panel = await panels.get_by_code(tx, code, self._tz) if code else None
-            if panel is None:
-                found = await panels.list_all(tx, self._tz)
+            if panel is None or not rights.sees(panel.id):
+                found = [p for p in await panels.list_all(tx, self._tz) if rights.sees(p.id)]
                 text = _say("which_panel", command="/outcome", codes=[p.code for p in found])
                 buttons = rows(*(Button(p.code, OutcomeStep("back", p.id).pack()) for p in found))
                 return Outcome([Reply(text.text, buttons)])
@@ -96,10 +97,11 @@ class OutcomeService:
     async def button(self, person: Person, pressed: OutcomePress) -> Outcome | None:
         """None for anyone who is not a coordinator, before any id is looked up."""
         async with self.app.db.transaction() as tx:
-            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+            rights = await rights_of(tx, self.app.settings, person.telegram_id)
+            if rights is None:
                 return None
             panel = await panels.get(tx, pressed.panel_id, self._tz)
-            if panel is None:
+            if panel is None or not rights.sees(panel.id):
                 return Outcome([_say("stale")])
             result = await outcomes.get(tx, panel.id)
             now = self.app.clock.now()
@@ -217,7 +219,8 @@ class OutcomeService:
     ) -> Outcome:
         """A typed answer while recording an award: the name, the date, or the note."""
         panel = await panels.get(tx, prompt.ref, self._tz)
-        if panel is None or not await is_coordinator(tx, self.app.settings, person.telegram_id):
+        rights = await rights_of(tx, self.app.settings, person.telegram_id)
+        if panel is None or rights is None or not rights.sees(panel.id):
             await prompts.clear(tx, person.telegram_id)
             return Outcome([_say("stale")])
         context = await self._context(tx, panel)

@@ -10,6 +10,7 @@ from bot.callbacks import ReplyTo
 from bot.replies import Notice, Outcome, Reply, rows
 from bot.services.coordinator.base import CoordCtx, kbutton, say
 from bot.store import coordinators, question_replies, volunteers
+from bot.store.question_replies import Question
 from bot.text import QUESTION_MAX, clean
 from messages import label, render
 
@@ -17,8 +18,17 @@ INPUT = "reply"
 SHOWN = 10
 
 
-async def start_reply(c: CoordCtx, question_id: int) -> Outcome:
+async def _question(c: CoordCtx, question_id: int) -> Question | None:
+    """The question, if this coordinator may see it: one about a panel is for that panel's
+    coordinators; one about none, for everyone."""
     question = await question_replies.get(c.tx, question_id)
+    if question is None or question.panel_id is None:
+        return question
+    return question if c.rights.sees(question.panel_id) else None
+
+
+async def start_reply(c: CoordCtx, question_id: int) -> Outcome:
+    question = await _question(c, question_id)
     if question is None:
         return Outcome([say("question_gone")])
     await coordinators.expect_input(
@@ -38,7 +48,7 @@ async def start_reply(c: CoordCtx, question_id: int) -> Outcome:
 
 async def typed(c: CoordCtx, data: dict[str, Any], typed_text: str) -> Outcome:
     question_id = int(data.get("question_id", 0))
-    question = await question_replies.get(c.tx, question_id)
+    question = await _question(c, question_id)
     volunteer = None if question is None else await volunteers.get(c.tx, question.volunteer_id)
     if question is None or volunteer is None:
         await coordinators.clear_input(c.tx, c.person.telegram_id)
@@ -69,12 +79,13 @@ async def typed(c: CoordCtx, data: dict[str, Any], typed_text: str) -> Outcome:
         answer=answer,
     )
     notices = [Notice(volunteer.chat_id, Reply(to_volunteer))]
-    notices += [Notice(chat, Reply(to_others)) for chat in await c.other_coordinators()]
+    notices += [Notice(chat, Reply(to_others)) for chat in await c.other_coordinators(panel)]
     return Outcome([say("reply_sent", name=name, question_id=question_id)], notices)
 
 
 async def recent(c: CoordCtx) -> Outcome:
-    found = await question_replies.recent(c.tx, SHOWN)
+    panel_ids = None if c.rights.every_panel else list(c.rights.roles)
+    found = await question_replies.recent(c.tx, SHOWN, panel_ids)
     items = []
     for question in found:
         volunteer = await volunteers.get(c.tx, question.volunteer_id)

@@ -135,7 +135,7 @@ async def _lines(c: CoordCtx, panel: Panel) -> list[Line]:
     marks = await need_states.for_applications(c.tx, [e.application.id for e in people])
 
     def to_arrange(entry: Entry) -> int:
-        if entry.application.status not in IN_THE_RUNNING:
+        if entry.application.status not in IN_THE_RUNNING or not c.owns(panel):
             return 0
         own = marks.get(entry.application.id, {})
         found = need_marks.tallies(entry.volunteer, entry.application, sessions, own, c.now)
@@ -332,10 +332,12 @@ async def person(c: CoordCtx, application_id: int, *, note: str | None = None) -
     if await outbox.pending_decision_for(c.tx, entry.application.id) is not None:
         buttons.append(kbutton("undo", UndoDecision(entry.application.id)))
     buttons.append(kbutton("back_to_roster", RosterPage(panel.id, 0)))
-    if status in IN_THE_RUNNING:
+    if status in IN_THE_RUNNING and c.owns(panel):
         buttons += need_marks.person_buttons(app_id, marks, needs)
     await c.audit("view_person", panel, volunteer_id=entry.volunteer.id)
     context = person_context(panel, sessions, entry, needs)
+    if not c.owns(panel):  # support needs are health data: for the panel's owners only
+        context.update(needs=None, needs_note=None)
     text = render("coordinator/person", note=note, **context)
     return Outcome([Reply(text, rows(*buttons), edit=True)])
 
@@ -385,7 +387,7 @@ async def set_status(c: CoordCtx, application_id: int, expected: str, to: str) -
         status=label(f"coord_status.{to}"),
         panel=views.panel_view(panel),
     )
-    notices = [Notice(chat, Reply(others)) for chat in await c.other_coordinators()]
+    notices = [Notice(chat, Reply(others)) for chat in await c.other_coordinators(panel)]
     outcome = await person(c, application_id, note=done)
     outcome.notices.extend(notices)
     return outcome
@@ -537,7 +539,7 @@ async def accept(c: CoordCtx, panel: Panel, key: str) -> Outcome:
         confirmed=len(proposal.panel),
         reserves=len(proposal.reserves),
     )
-    notices += [Notice(chat, Reply(others)) for chat in await c.other_coordinators()]
+    notices += [Notice(chat, Reply(others)) for chat in await c.other_coordinators(panel)]
     return Outcome([Reply(text, rows(*buttons), edit=True)], notices)
 
 
@@ -615,5 +617,5 @@ async def close(c: CoordCtx, panel: Panel, choice: str) -> Outcome:
     )
     return Outcome(
         [Reply(text, edit=True)],
-        [Notice(chat, Reply(others)) for chat in await c.other_coordinators()],
+        [Notice(chat, Reply(others)) for chat in await c.other_coordinators(panel)],
     )

@@ -45,7 +45,7 @@ from bot.services.volunteer import journey
 from bot.store import applications, coordinators, panels, volunteers
 from bot.store import session_changes as changes
 from bot.store.panels import SessionChange
-from bot.store.rights import coordinator_ids
+from bot.store.rights import coordinators_of
 from bot.store.session_changes import SessionChangeRecord, SessionState
 from bot.text import clean, one_line
 from messages import label, render
@@ -309,7 +309,8 @@ async def decide(c: CoordCtx, change_id: int, choice: str) -> Outcome:
     if record is None or session is None or choice not in ("send", "skip"):
         return out_of_date()
     panel = await c.panel(session.panel_id)
-    assert panel is not None
+    if panel is None:
+        return out_of_date()
     if record.status != "pending":
         return Outcome([say("change_already", status=record.status)])
     if record.source == "chat":
@@ -355,7 +356,7 @@ async def decide(c: CoordCtx, change_id: int, choice: str) -> Outcome:
         panel=views.panel_view(panel),
         count=told,
     )
-    notices += [Notice(chat, Reply(others)) for chat in await c.other_coordinators()]
+    notices += [Notice(chat, Reply(others)) for chat in await c.other_coordinators(panel)]
     text = render("coordinator/change_sent", change=view, count=told, held=held)
     return Outcome([Reply(text, edit=True)], notices)
 
@@ -394,7 +395,6 @@ async def announce_pending(
 ) -> list[Notice]:
     """Show every coordinator each change from a panel file that nobody has seen yet."""
     notices: list[Notice] = []
-    chats = await coordinator_ids(tx, settings)
     for record in await changes.unannounced(tx):
         session = await changes.session(tx, record.session_id)
         panel = (
@@ -404,7 +404,7 @@ async def announce_pending(
         if session is None or panel is None:
             continue
         reply = await preview(tx, session, panel, record)
-        notices += [Notice(chat, reply) for chat in chats]
+        notices += [Notice(chat, reply) for chat in await coordinators_of(tx, settings, panel.id)]
     return notices
 
 

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.replies import Notice, Reply
 from bot.store import coordinator_news, panels, volunteers
 from bot.store.coordinator_news import Item
-from bot.store.rights import coordinator_ids
+from bot.store.rights import Rights, coordinator_ids, rights_of
 from messages import label, render
 
 WINDOW = timedelta(minutes=5)
@@ -49,13 +49,30 @@ async def flush(tx: aiosqlite.Connection, settings: Settings, now: datetime) -> 
     recent = await coordinator_news.sent_since(tx, now - WINDOW)
     if recent + len(items) > BURST and now - items[0].created_at < WINDOW:
         return []
-    text = (
-        await _single(tx, settings, items[0])
-        if len(items) == 1
-        else await _digest(tx, settings, items)
-    )
     await coordinator_news.mark_sent(tx, [item.id for item in items], now)
-    return [Notice(chat, Reply(text)) for chat in await coordinator_ids(tx, settings)]
+    notices = []
+    texts: dict[tuple[int, ...], str] = {}
+    for chat in await coordinator_ids(tx, settings):
+        rights = await rights_of(tx, settings, chat)
+        theirs = [item for item in items if rights is not None and _may_hear(rights, item)]
+        if not theirs:
+            continue
+        key = tuple(item.id for item in theirs)
+        if key not in texts:
+            texts[key] = (
+                await _single(tx, settings, theirs[0])
+                if len(theirs) == 1
+                else await _digest(tx, settings, theirs)
+            )
+        notices.append(Notice(chat, Reply(texts[key])))
+    return notices
+
+
+def _may_hear(rights: Rights, item: Item) -> bool:
+    """News of a panel for those with a right to it; that needs changed, for its owners."""
+    if item.panel_id is None:
+        return True
+    return rights.owns(item.panel_id) if item.kind == "needs" else rights.sees(item.panel_id)
 
 
 async def _names(

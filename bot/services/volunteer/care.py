@@ -33,6 +33,7 @@ async def care(app: AppContext, tx: aiosqlite.Connection, person: Person, typed:
         )
     notices = await notify.to_coordinators(
         tx, app.settings, "coordinator/care", question_id, question=message,
+        panel_id=panel.id if panel else None, owners_only=True,
         name=volunteer.name if volunteer and volunteer.name else person.first_name,
         panel=views.panel_view(panel) if panel else None,
     )  # fmt: skip

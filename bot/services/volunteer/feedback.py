@@ -23,7 +23,7 @@ from bot.replies import Button, Document, Outcome, Reply, rows
 from bot.services.coordinator import not_allowed
 from bot.store import applications, outcomes, panels, prompts, volunteers
 from bot.store.outcomes import Feedback
-from bot.store.rights import is_coordinator
+from bot.store.rights import rights_of
 from bot.text import NOTE_MAX, clean
 from messages import label, render
 
@@ -177,10 +177,11 @@ class FeedbackService:
 
     async def summary(self, person: Person, code: str) -> Outcome:
         async with self.app.db.transaction() as tx:
-            if not await is_coordinator(tx, self.app.settings, person.telegram_id):
+            rights = await rights_of(tx, self.app.settings, person.telegram_id)
+            if rights is None:
                 return not_allowed.unknown_command()
             panel = await panels.get_by_code(tx, code, self.app.settings.timezone) if code else None
-            if panel is None:
+            if panel is None or not rights.sees(panel.id):
                 return Outcome(
                     [
                         _say(
@@ -189,6 +190,7 @@ class FeedbackService:
                             codes=[
                                 p.code
                                 for p in await panels.list_all(tx, self.app.settings.timezone)
+                                if rights.sees(p.id)
                             ],
                         )
                     ]

@@ -306,7 +306,7 @@ async def _pass_on_button(c: StepCtx, value: str) -> Outcome:
             c.tx, panel_id, c.volunteer.id, f"({what}, passed on as it was sent)", c.now
         )
         notices = await notify.to_coordinators(
-            c.tx, c.app.settings, "coordinator/media", question_id, kind=what,
+            c.tx, c.app.settings, "coordinator/media", question_id, panel_id=panel_id, kind=what,
             name=c.volunteer.name, panel=views.panel_view(c.panel) if c.panel else None,
             copy=MessageCopy(c.person.chat_id, int(message["message_id"])),
         )  # fmt: skip

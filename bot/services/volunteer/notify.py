@@ -13,48 +13,38 @@ from bot.config import Settings
 from bot.replies import Button, MessageCopy, Notice, Reply, rows
 from bot.services.delivery import news
 from bot.services.volunteer.steps import StepCtx
-from bot.store.rights import coordinator_ids
+from bot.store.rights import coordinators_of
 from messages import label, render
 
 
-async def coordinator_chat_ids(tx: aiosqlite.Connection, settings: Settings) -> list[int]:
-    """Coordinators' private chats: their chat id is their user id."""
-    return await coordinator_ids(tx, settings)
+async def coordinator_chat_ids(
+    tx: aiosqlite.Connection, settings: Settings, panel_id: int | None, *, owners_only: bool = False
+) -> list[int]:
+    """The private chats (their chat id is their user id) of those with a right to this panel;
+    with owners_only, of its owners, for what tells of someone's health."""
+    return await coordinators_of(tx, settings, panel_id, owners_only=owners_only)
 
 
 async def question_asked(c: StepCtx, question_id: int, question: str) -> list[Notice]:
-    return await to_coordinators(
-        c.tx,
-        c.app.settings,
-        "coordinator/question",
-        question_id,
-        question=question,
-        name=c.volunteer.name,
-        panel=views.panel_view(c.panel) if c.panel else None,
-    )
+    return await to_coordinators(c.tx, c.app.settings, "coordinator/question", question_id,
+                                 panel_id=c.panel.id if c.panel else None,
+                                 question=question, name=c.volunteer.name,
+                                 panel=views.panel_view(c.panel) if c.panel else None)
 
 
-async def to_coordinators(
-    tx: aiosqlite.Connection,
-    settings: Settings,
-    template: str,
-    question_id: int | None,
-    *,
-    copy: MessageCopy | None = None,
-    **context: Any,
-) -> list[Notice]:
-    """A question (or a message passed on) for every coordinator, with a Reply button when
-    there is a question to answer."""
+async def to_coordinators(tx: aiosqlite.Connection, settings: Settings, template: str,
+                          question_id: int | None, *, panel_id: int | None,
+                          owners_only: bool = False, copy: MessageCopy | None = None,
+                          **context: Any) -> list[Notice]:
+    """A question (or a message passed on) for the coordinators of its panel, with a Reply
+    button when there is a question to answer."""
     text = render(template, question_id=question_id, **context)
-    buttons = (
-        ()
-        if question_id is None
-        else rows(Button(label("coord.reply"), ReplyTo(question_id).pack()))
-    )
-    return [
-        Notice(chat_id, Reply(text, buttons), copy)
-        for chat_id in await coordinator_chat_ids(tx, settings)
-    ]
+    buttons = () if question_id is None else rows(
+        Button(label("coord.reply"), ReplyTo(question_id).pack()))
+    chats = await coordinator_chat_ids(tx, settings, panel_id, owners_only=owners_only)
+    if not chats:  # a panel run by helpers alone: someone must still hear it
+        chats = await coordinator_chat_ids(tx, settings, panel_id)
+    return [Notice(chat_id, Reply(text, buttons), copy) for chat_id in chats]
 
 
 async def application_sent(c: StepCtx) -> list[Notice]:

@@ -128,10 +128,14 @@ class ReminderReplyService:
     async def _tell_coordinators(
         self, tx: aiosqlite.Connection, template: str, **context: Any
     ) -> list[Notice]:
+        """`context["panel"]` is the panel's view: only its coordinators are told."""
         text = render(f"scheduler/{template}", **context)
+        panel = await panels.get_by_code(tx, context["panel"]["code"], self.app.settings.timezone)
         return [
             Notice(chat_id, Reply(text))
-            for chat_id in await coordinator_chat_ids(tx, self.app.settings)
+            for chat_id in await coordinator_chat_ids(
+                tx, self.app.settings, None if panel is None else panel.id
+            )
         ]
 
     async def _offer_next(

@@ -637,7 +637,7 @@ class VolunteerService:
             assert panel is not None
             notices.extend(
                 Notice(chat_id, _say("coordinator/erased", panel=views.panel_view(panel)))
-                for chat_id in await coordinator_chat_ids(tx, self.app.settings)
+                for chat_id in await coordinator_chat_ids(tx, self.app.settings, panel.id)
             )
         await volunteers.erase(tx, volunteer.id, self.app.clock.now(), "asked by the person")
         log.info("a volunteer asked to be erased; done")
