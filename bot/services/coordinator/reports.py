@@ -11,6 +11,7 @@ from bot.model import IN_THE_RUNNING, Panel
 from bot.needs import NEED_CODES
 from bot.replies import Document, Outcome, Reply
 from bot.rules.needs import ALL_SESSIONS, SETTLED, needs_for_session, shown_state, status_of
+from bot.services.coordinator import availability_picture
 from bot.services.coordinator.base import CoordCtx, kbutton
 from bot.services.coordinator.roster import Entry, entries, live_sessions
 from bot.store import anonymous, need_states, panels
@@ -125,7 +126,7 @@ async def availability(c: CoordCtx, panel: Panel) -> Outcome:
     text = render(
         "coordinator/availability", panel=views.panel_view(panel), items=items, people=len(people)
     )
-    return Outcome([Reply(text)])
+    return Outcome([Reply(text), availability_picture.picture(panel, people, sessions)])
 
 
 # --- /export ----------------------------------------------------------------------------------
