@@ -313,6 +313,21 @@ class Audience(CallbackData, prefix="k:aud"):
 
 
 @dataclass(frozen=True)
+class AudienceSession(CallbackData, prefix="k:auds"):
+    """Those with a place at one session."""
+
+    broadcast_id: Id
+    session_id: Id
+
+
+@dataclass(frozen=True)
+class SendBroadcastLater(CallbackData, prefix="k:bclater"):
+    """Ask when it should go."""
+
+    broadcast_id: Id
+
+
+@dataclass(frozen=True)
 class StopBroadcast(CallbackData, prefix="k:bcstop"):
     broadcast_id: Id
 
@@ -375,7 +390,7 @@ CoordinatorPress = (
     PickPanel | RosterPage | OpenPerson | SetStatus | Propose | Accept | DeclineRest
     | CloseSignups | Audience | StopBroadcast | SendBroadcast | ChooseSession | ChangeWhat
     | ChangeDecision | ReplyTo | NeedPage | MarkNeed | UndoDecision | HeldDecisions
-    | SendDecisions
+    | SendDecisions | AudienceSession | SendBroadcastLater
 )
 
 

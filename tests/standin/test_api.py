@@ -341,10 +341,10 @@ async def test_an_empty_or_oversized_upload_is_refused_as_telegram_does(
 
     from bot.standin import api as standin_api
 
-    with pytest.raises(BadRequest, match="(?i)file must be non-empty"):
+    with pytest.raises(BadRequest, match=r"(?i)file must be non-empty"):
         await bot.app.bot.send_document(ANN.id, b"", filename="empty.csv")
     monkeypatch.setattr(standin_api, "MAX_UPLOAD_BYTES", 10)
-    with pytest.raises(TelegramError, match="(?i)too large"):
+    with pytest.raises(TelegramError, match=r"(?i)too large"):
         await bot.app.bot.send_document(ANN.id, b"x" * 11, filename="big.csv")
     assert api.last_message_to(ANN.id) is None
 
