@@ -368,6 +368,21 @@ class Audience(CallbackData, prefix="k:aud"):
 
 
 @dataclass(frozen=True)
+class AudienceSession(CallbackData, prefix="k:auds"):
+    """Those with a place at one session."""
+
+    broadcast_id: Id
+    session_id: Id
+
+
+@dataclass(frozen=True)
+class SendBroadcastLater(CallbackData, prefix="k:bclater"):
+    """Ask when it should go."""
+
+    broadcast_id: Id
+
+
+@dataclass(frozen=True)
 class StopBroadcast(CallbackData, prefix="k:bcstop"):
     broadcast_id: Id
 
@@ -457,6 +472,8 @@ CoordinatorPress = (
     | VenueCopy
     | RosterView
     | RosterSearch
+    | AudienceSession
+    | SendBroadcastLater
 )
 
 

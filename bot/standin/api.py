@@ -46,6 +46,7 @@ __all__ = ["BotMessage", "Button", "CallbackAnswer", "FakeBotApi", "FakeUser"]
 
 #: Methods that deliver a message: failure injection applies, successes are counted.
 SEND_METHODS = frozenset({"sendmessage", "senddocument"})
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # sendDocument's limit for files a bot uploads
 #: Methods answered with 403 once the user has blocked the bot.
 BLOCKABLE_METHODS = SEND_METHODS | {
     "sendchataction",
@@ -359,6 +360,11 @@ class FakeBotApi(UpdateInjector):
         document = params.get("document")
         if isinstance(document, tuple):
             name, content = document
+            # As Telegram: an upload may not be empty, nor over 50 MB for a bot.
+            if not content:
+                raise bad_request("file must be non-empty")
+            if len(content) > MAX_UPLOAD_BYTES:
+                raise ApiError(413, "Request Entity Too Large")
         elif isinstance(document, str) and document in self.files:
             name, content = self.files[document]
         elif isinstance(document, str) and document:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +25,7 @@ class Broadcast:
     progress_chat_id: int | None
     progress_message_id: int | None
     skipped: int
+    session_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def _broadcast(row: aiosqlite.Row) -> Broadcast:
         progress_chat_id=row["progress_chat_id"],
         progress_message_id=row["progress_message_id"],
         skipped=row["skipped"],
+        session_id=row["session_id"],
     )
 
 
@@ -62,8 +64,28 @@ async def get(tx: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
     return None if row is None else _broadcast(row)
 
 
-async def set_audience(tx: aiosqlite.Connection, broadcast_id: int, audience: str) -> None:
-    await tx.execute("UPDATE broadcasts SET audience = ? WHERE id = ?", (audience, broadcast_id))
+async def set_audience(
+    tx: aiosqlite.Connection, broadcast_id: int, audience: str, session_id: int | None = None
+) -> None:
+    await tx.execute(
+        "UPDATE broadcasts SET audience = ?, session_id = ? WHERE id = ?",
+        (audience, session_id, broadcast_id),
+    )
+
+
+async def stop_unsent(
+    tx: aiosqlite.Connection, broadcast_id: int, reason: str, now: datetime
+) -> None:
+    """A broadcast that will not go (its panel closed before its time): nobody gets it."""
+    await tx.execute(
+        "UPDATE broadcasts SET status = 'dropped', stopped_reason = ?, finished_at = ? "
+        "WHERE id = ? AND status = 'sending'",
+        (reason, to_db(now), broadcast_id),
+    )
+    await tx.execute(
+        "DELETE FROM broadcast_deliveries WHERE broadcast_id = ? AND state = 'queued'",
+        (broadcast_id,),
+    )
 
 
 async def drop(tx: aiosqlite.Connection, broadcast_id: int) -> None:
@@ -199,9 +221,30 @@ async def audience(
         f"WHERE a.panel_id = ? AND a.status IN ({marks}) ORDER BY a.submitted_at, a.id",
         (panel_id, *statuses),
     )
+    return _split(await cursor.fetchall())
+
+
+async def session_audience(
+    tx: aiosqlite.Connection, panel_id: int, session_id: int
+) -> tuple[list[int], int]:
+    """Those with a place who are expected at this session: not a No to it (nor to
+    interviews, for an interview), in sign-up order; reachable, and how many blocked it."""
+    cursor = await tx.execute(
+        "SELECT v.id, v.unreachable FROM applications a JOIN volunteers v ON v.id = a.volunteer_id "
+        "JOIN sessions s ON s.id = ? AND s.panel_id = a.panel_id "
+        "WHERE a.panel_id = ? AND a.status = 'confirmed' "
+        "AND NOT (s.kind = 'interview' AND a.interviews = 0) "
+        "AND NOT EXISTS (SELECT 1 FROM availability av WHERE av.application_id = a.id "
+        "AND av.session_id = s.id AND av.answer = 'no') ORDER BY a.submitted_at, a.id",
+        (session_id, panel_id),
+    )
+    return _split(await cursor.fetchall())
+
+
+def _split(found: Iterable[aiosqlite.Row]) -> tuple[list[int], int]:
     reachable: list[int] = []
     unreachable = 0
-    for row in await cursor.fetchall():
+    for row in found:
         if row["unreachable"]:
             unreachable += 1
         else:

@@ -36,7 +36,8 @@ async def test_the_list_and_the_other_coordinators_say_who_has_not_opened_the_bo
     await sign_up(world, sam)  # the news of it cannot reach Nina
     await tick(world)
     assert await listed(world, capsys) == [
-        "8001  owner of every panel  (panelbot coordinator add)  has not opened the bot yet, so gets no notices",
+        "8001  owner of every panel  (panelbot coordinator add)  has not opened the bot yet, "
+        "so gets no notices",
         f"{COORDINATOR_ID}  owner of every panel  (PANELBOT_COORDINATORS)",
     ]
     assert [t for t in texts_to(world, COORDINATOR_ID) if TOLD in t] != []
@@ -50,4 +51,5 @@ async def test_the_list_and_the_other_coordinators_say_who_has_not_opened_the_bo
     world.api.wrote_before(NEVER_OPENED.id)
     await world.harness.say(NEVER_OPENED, "/panels")
     assert said_to(world, NEVER_OPENED.id, "")
-    assert (await listed(world, capsys))[0] == "8001  owner of every panel  (panelbot coordinator add)"
+    first = (await listed(world, capsys))[0]
+    assert first == "8001  owner of every panel  (panelbot coordinator add)"

@@ -125,6 +125,9 @@ async def test_the_rebuild_keeps_every_row_and_never_gives_an_id_twice(
     await old.close()
 
     monkeypatch.undo()
+    # 0016 alone: later migrations may add columns of their own.
+    every = store_db._migrations()
+    monkeypatch.setattr(store_db, "_migrations", lambda: [m for m in every if m[0] <= IDS])
     db = await Database.open(path)
     try:
         assert await one(db, "SELECT max(version) FROM schema_migrations") >= IDS

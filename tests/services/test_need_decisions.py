@@ -4,12 +4,13 @@ which mark counts, which marks are refused, two coordinators at once, and a chan
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.context import AppContext, Person
-from bot.services.coordinator import CoordinatorService
-from bot.store import coordinators, volunteers
-from tests.conftest import EXAMPLE_CODE
+from bot.services.coordinator import CoordinatorService, panel_admin
+from bot.store import applications, coordinators, volunteers
+from tests.conftest import EXAMPLE_CODE, EXAMPLE_PANEL
 from tests.services.chat import CoordinatorChat, VolunteerChat, find_button, text, told
 from tests.services.db import one, rows
 
@@ -176,3 +177,29 @@ async def test_a_changed_need_tells_the_coordinators_and_goes_back_to_asked_for(
     assert "Welcome and briefing (Tue 9 Mar): asked for" in page
     notices = await rows(app.db, "SELECT key FROM outbox WHERE key LIKE 'need:%'")
     assert [key for (key,) in notices if ":transport:" in str(key)] == []  # dropped with it
+
+
+async def test_needs_carried_to_the_next_panel_start_at_asked_for_there(
+    app: AppContext, sam: VolunteerChat, priya: CoordinatorChat, tmp_path: Path
+) -> None:
+    await sam_asks_for(sam, "BSL interpreter")
+    await open_need(priya, "BSL interpreter")
+    await priya.press("✅ Arranged for all sessions")
+    second = tmp_path / "second.yaml"
+    second.write_text(
+        EXAMPLE_PANEL.read_text(encoding="utf-8").replace(
+            f"code: {EXAMPLE_CODE}", "code: second-panel-2027"
+        ),
+        encoding="utf-8",
+    )
+    imported = await panel_admin.import_file(second, app)
+    async with app.db.transaction() as tx:  # Sam signs up again: his needs come with him
+        application = await applications.create(tx, imported.panel_id, await sam_id(app),
+                                                app.clock.now())
+        await applications.update(tx, application.id, app.clock.now(), status="applied",
+                                  submitted_at=app.clock.now())
+
+    first_panel = text(await priya.command("needs", EXAMPLE_CODE))  # type: ignore[arg-type]
+    next_panel = text(await priya.command("needs", "second-panel-2027"))  # type: ignore[arg-type]
+    assert "to arrange: Sam" not in first_panel  # booked there
+    assert "BSL interpreter: 1" in next_panel and "to arrange: Sam" in next_panel

@@ -334,6 +334,21 @@ async def test_send_document_upload_captured(bot: BotHarness, api: FakeBotApi) -
     assert message.text == "Your report"
 
 
+async def test_an_empty_or_oversized_upload_is_refused_as_telegram_does(
+    bot: BotHarness, api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from telegram.error import BadRequest, TelegramError
+
+    from bot.standin import api as standin_api
+
+    with pytest.raises(BadRequest, match=r"(?i)file must be non-empty"):
+        await bot.app.bot.send_document(ANN.id, b"", filename="empty.csv")
+    monkeypatch.setattr(standin_api, "MAX_UPLOAD_BYTES", 10)
+    with pytest.raises(TelegramError, match=r"(?i)too large"):
+        await bot.app.bot.send_document(ANN.id, b"x" * 11, filename="big.csv")
+    assert api.last_message_to(ANN.id) is None
+
+
 async def test_wait_for_times_out_with_context(api: FakeBotApi) -> None:
     with pytest.raises(TimeoutError, match="never true"):
         await api.wait_for(lambda: False, timeout=0.05, what="never true")

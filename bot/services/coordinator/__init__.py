@@ -15,6 +15,7 @@ from typing import Any, get_args
 from bot.callbacks import (
     Accept,
     Audience,
+    AudienceSession,
     ChangeDecision,
     ChangeWhat,
     ChooseSession,
@@ -33,6 +34,7 @@ from bot.callbacks import (
     RosterSearch,
     RosterView,
     SendBroadcast,
+    SendBroadcastLater,
     SendDecisions,
     SetStatus,
     StopBroadcast,
@@ -169,6 +171,10 @@ class CoordinatorService:
                 return await roster.undo(c, application_id)
             case Audience(broadcast_id, audience):
                 return await broadcast.choose(c, broadcast_id, audience)
+            case AudienceSession(broadcast_id, session_id):
+                return await broadcast.choose_session(c, broadcast_id, session_id)
+            case SendBroadcastLater(broadcast_id):
+                return await broadcast.ask_when(c, broadcast_id)
             case StopBroadcast(broadcast_id):
                 return await broadcast.stop(c, broadcast_id)
             case ChangeWhat(session_id, what):
@@ -253,6 +259,8 @@ class CoordinatorService:
     async def _typed(self, c: CoordCtx, kind: str, data: dict[str, Any], typed: str) -> Outcome:
         if kind == broadcast.INPUT:
             return await broadcast.typed(c, data, typed)
+        if kind == broadcast.TIME_INPUT:
+            return await broadcast.typed_time(c, data, typed)
         if kind == questions.INPUT:
             return await questions.typed(c, data, typed)
         if kind == roster.INPUT:

@@ -7,17 +7,29 @@ only prepares a broadcast and fixes its recipients when Send is pressed.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import datetime, timedelta
 from html import unescape
 from typing import Any, Literal
 
 from bot import views
-from bot.callbacks import Audience, AudienceName, SendBroadcast, StopBroadcast
-from bot.model import IN_THE_RUNNING, Panel
+from bot.callbacks import (
+    Audience,
+    AudienceName,
+    AudienceSession,
+    SendBroadcast,
+    SendBroadcastLater,
+    StopBroadcast,
+)
+from bot.model import IN_THE_RUNNING, Panel, Session
 from bot.replies import Outcome, Reply, rows
+from bot.rules.readability import LONG_SENTENCE, PLAIN_SCORE, hint
+from bot.rules.send_time import parse_send_time
 from bot.rules.timing import next_allowed_send
 from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
 from bot.services.coordinator.decisions import when_words
-from bot.store import broadcasts, coordinators
+from bot.services.coordinator.roster import live_sessions
+from bot.store import broadcasts, coordinators, panels
 from bot.store.broadcasts import Broadcast
 from bot.text import clean
 from messages import render
@@ -29,6 +41,7 @@ AUDIENCES: dict[AudienceName, tuple[str, ...]] = {
     "everyone": tuple(sorted(IN_THE_RUNNING)),
 }
 INPUT = "broadcast"
+TIME_INPUT = "broadcast_time"
 
 
 def volunteer_message(panel: Panel, text: str) -> str:
@@ -67,6 +80,11 @@ async def typed(c: CoordCtx, data: dict[str, Any], typed_text: str) -> Outcome:
     return await _choose_audience(c, panel, broadcast_id, edit=False)
 
 
+async def _coming_sessions(c: CoordCtx, panel: Panel) -> list[Session]:
+    sessions = live_sessions(await panels.sessions(c.tx, panel.id))
+    return [s for s in sessions if s.ends_at > c.now]
+
+
 async def _choose_audience(c: CoordCtx, panel: Panel, broadcast_id: int, *, edit: bool) -> Outcome:
     counts = {}
     for name, statuses in AUDIENCES.items():
@@ -76,6 +94,18 @@ async def _choose_audience(c: CoordCtx, panel: Panel, broadcast_id: int, *, edit
         kbutton(f"audience_{name}", Audience(broadcast_id, name), count=counts[name])
         for name in AUDIENCES
     ]
+    for session in await _coming_sessions(c, panel):
+        reachable, _ = await broadcasts.session_audience(c.tx, panel.id, session.id)
+        view = views.session_view(session, panel.timezone)
+        buttons.append(
+            kbutton(
+                "audience_session",
+                AudienceSession(broadcast_id, session.id),
+                title=view["title"][:30],
+                day=f"{view['start']:%a} {view['start'].day} {view['start']:%b}",
+                count=len(reachable),
+            )
+        )
     buttons.append(kbutton("broadcast_stop", StopBroadcast(broadcast_id)))
     text = render("coordinator/broadcast_audience", panel=views.panel_view(panel))
     return Outcome([Reply(text, rows(*buttons), edit=edit)])
@@ -105,14 +135,44 @@ async def choose(
         return _not_a_draft(broadcast)
     if audience == "again":
         return await _choose_audience(c, panel, broadcast_id, edit=True)
-    reachable, unreachable = await broadcasts.audience(c.tx, panel.id, AUDIENCES[audience])
     await broadcasts.set_audience(c.tx, broadcast_id, audience)
+    reachable, unreachable = await broadcasts.audience(c.tx, panel.id, AUDIENCES[audience])
+    return _preview(c, panel, broadcast, audience, None, reachable, unreachable)
+
+
+async def choose_session(c: CoordCtx, broadcast_id: int, session_id: int) -> Outcome:
+    """Those with a place at one coming session."""
+    found = await _draft(c, broadcast_id)
+    if found is None:
+        return out_of_date()
+    broadcast, panel = found
+    if broadcast.status != "draft":
+        return _not_a_draft(broadcast)
+    session = next((s for s in await _coming_sessions(c, panel) if s.id == session_id), None)
+    if session is None:
+        return out_of_date()
+    await broadcasts.set_audience(c.tx, broadcast_id, "confirmed", session.id)
+    reachable, unreachable = await broadcasts.session_audience(c.tx, panel.id, session.id)
+    view = views.session_view(session, panel.timezone)
+    return _preview(c, panel, broadcast, "session", view, reachable, unreachable)
+
+
+def _preview(
+    c: CoordCtx,
+    panel: Panel,
+    broadcast: Broadcast,
+    audience: str,
+    session: dict[str, Any] | None,
+    reachable: list[int],
+    unreachable: int,
+) -> Outcome:
     buttons = []
     if reachable:
-        buttons.append(kbutton("broadcast_send", SendBroadcast(broadcast_id), count=len(reachable)))
+        buttons.append(kbutton("broadcast_send", SendBroadcast(broadcast.id), count=len(reachable)))
+        buttons.append(kbutton("broadcast_later", SendBroadcastLater(broadcast.id)))
     buttons += [
-        kbutton("broadcast_other_people", Audience(broadcast_id, "again")),
-        kbutton("broadcast_stop", StopBroadcast(broadcast_id)),
+        kbutton("broadcast_other_people", Audience(broadcast.id, "again")),
+        kbutton("broadcast_stop", StopBroadcast(broadcast.id)),
     ]
     text = render(
         "coordinator/broadcast_preview",
@@ -120,7 +180,11 @@ async def choose(
         count=len(reachable),
         unreachable=unreachable,
         audience=audience,
+        session=session,
         message=volunteer_message(panel, broadcast.text),
+        hint=hint(broadcast.text),
+        plain_score=PLAIN_SCORE,
+        long_sentence=LONG_SENTENCE,
     )
     return Outcome([Reply(text, rows(*buttons), edit=True)])
 
@@ -147,14 +211,28 @@ async def send(
     broadcast, panel = found
     if broadcast.status != "draft" or broadcast.audience not in AUDIENCES:
         return _not_a_draft(broadcast), None
-    reachable, unreachable = await broadcasts.audience(
-        c.tx, panel.id, AUDIENCES[broadcast.audience]
-    )
+    return await _start(c, broadcast, panel, message_id, c.now)
+
+
+async def _recipients(c: CoordCtx, panel: Panel, broadcast: Broadcast) -> tuple[list[int], int]:
+    if broadcast.session_id is not None:
+        return await broadcasts.session_audience(c.tx, panel.id, broadcast.session_id)
+    assert broadcast.audience in AUDIENCES
+    return await broadcasts.audience(c.tx, panel.id, AUDIENCES[broadcast.audience])
+
+
+async def _start(
+    c: CoordCtx, broadcast: Broadcast, panel: Panel, message_id: int | None, at: datetime
+) -> tuple[Outcome, int | None]:
+    """Fix who gets it and when (`at`, or the morning after quiet hours)."""
+    broadcast_id = broadcast.id
+    reachable, unreachable = await _recipients(c, panel, broadcast)
     if not reachable:
         return Outcome([say("broadcast_nobody")]), None
     # Nothing but urgent session changes goes in quiet hours: a broadcast waits for morning.
-    goes_at = next_allowed_send(c.now, c.app.settings.quiet_hours, panel.timezone, urgent=False)
+    goes_at = next_allowed_send(at, c.app.settings.quiet_hours, panel.timezone, urgent=False)
     held = goes_at > c.now
+    quiet = goes_at > at
     await broadcasts.start(
         c.tx,
         broadcast_id,
@@ -172,7 +250,45 @@ async def send(
     )
     if held:
         text = render(
-            "coordinator/broadcast_held", count=len(reachable), when=when_words(c, panel, goes_at)
+            "coordinator/broadcast_held",
+            count=len(reachable),
+            when=when_words(c, panel, goes_at),
+            quiet=quiet,
+            later=at > c.now,
         )
         return Outcome([Reply(text, edit=True)]), None
     return Outcome(), broadcast_id
+
+
+async def ask_when(c: CoordCtx, broadcast_id: int) -> Outcome:
+    found = await _draft(c, broadcast_id)
+    if found is None:
+        return out_of_date()
+    broadcast, panel = found
+    if broadcast.status != "draft" or broadcast.audience not in AUDIENCES:
+        return _not_a_draft(broadcast)
+    await coordinators.expect_input(
+        c.tx, c.person.telegram_id, TIME_INPUT, {"broadcast_id": broadcast_id}, c.now
+    )
+    return Outcome([say("broadcast_ask_when", example=_example(c, panel))])
+
+
+def _example(c: CoordCtx, panel: Panel) -> str:
+    return f"{(c.now + timedelta(days=7)).astimezone(panel.timezone):%Y-%m-%d} 09:30"
+
+
+async def typed_time(c: CoordCtx, data: dict[str, Any], typed_text: str) -> Outcome:
+    found = await _draft(c, int(data.get("broadcast_id", 0)))
+    if found is None or found[0].status != "draft":
+        await coordinators.clear_input(c.tx, c.person.telegram_id)
+        return out_of_date() if found is None else _not_a_draft(found[0])
+    broadcast, panel = found
+    at = parse_send_time(typed_text, c.now, panel.timezone)
+    if at is None or at <= c.now:
+        reason = "past" if at is not None else "unreadable"
+        return Outcome([say("broadcast_time_error", reason=reason, example=_example(c, panel))])
+    await coordinators.clear_input(c.tx, c.person.telegram_id)
+    outcome, _ = await _start(c, broadcast, panel, None, at)
+    for n, reply in enumerate(outcome.replies):
+        outcome.replies[n] = replace(reply, edit=False)
+    return outcome

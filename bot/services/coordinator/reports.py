@@ -8,7 +8,7 @@ from bot.csvfile import to_csv
 from bot.model import Panel
 from bot.replies import Button, Document, Outcome, Reply
 from bot.rules.needs import ALL_SESSIONS, shown_state
-from bot.services.coordinator import counts, need_counts
+from bot.services.coordinator import availability_picture, counts, need_counts
 from bot.services.coordinator.base import CoordCtx, kbutton
 from bot.services.coordinator.roster import Entry, entries, live_sessions
 from bot.store import anonymous, panels
@@ -106,7 +106,7 @@ async def availability(c: CoordCtx, panel: Panel) -> Outcome:
         items=items,
         counts=counts.count(e.application for e in await entries(c, panel)).view(),
     )
-    return Outcome([Reply(text)])
+    return Outcome([Reply(text), availability_picture.picture(panel, people, sessions)])
 
 
 # --- /export ----------------------------------------------------------------------------------

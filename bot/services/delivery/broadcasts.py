@@ -153,8 +153,17 @@ class BroadcastRunner:
                 return Report()
             await broadcasts.requeue_interrupted(tx, broadcast_id)
             panel = await panels.get(tx, broadcast.panel_id, self.app.settings.timezone)
+            assert panel is not None
+            closed = panel.stage == "closed"
+            if closed:
+                await broadcasts.stop_unsent(tx, broadcast_id, "panel_closed", self.app.clock.now())
             counts = await broadcasts.counts(tx, broadcast_id)
-        assert panel is not None
+        if closed:
+            # Closed (or called off) before its time came: nobody is sent it, and the
+            # coordinator who wrote it is told.
+            log.info("broadcast %s not sent: its panel closed", broadcast_id)
+            await self._tell_not_sent(broadcast, views.panel_view(panel))
+            return Report()
         report = self.reports[broadcast_id] = Report(
             delivered=counts["delivered"],
             failed=counts["failed"],
@@ -256,6 +265,13 @@ class BroadcastRunner:
                     self.pacer.hold(0.5 * 2**troubles)
                 case _:  # not reachable, or refused: this message will not go to them
                     return "failed"
+
+    async def _tell_not_sent(
+        self, broadcast: broadcasts.Broadcast, panel: dict[str, object]
+    ) -> None:
+        chat_id = broadcast.progress_chat_id or broadcast.coordinator_id
+        text = render("coordinator/broadcast_not_sent", panel=panel, text=broadcast.text[:200])
+        await self._request(lambda: self.transport.send(chat_id, Reply(text)), must=True)
 
     async def _request(self, call: Callable[[], Awaitable[Result]], *, must: bool) -> bool:
         """A request for the coordinator (progress, report): paced; retried only if it must."""
