@@ -246,3 +246,23 @@ def test_each_coordinator_message_is_plain_enough(name: str) -> None:
         return
     flesch, _ = readability(text)
     assert flesch >= COORDINATOR_FLESCH_MIN, plain(text)
+
+
+# A template line that ends in a block tag loses its line break (trim_blocks): the next
+# bullet then runs on ("... day or night)• NHS 111 ..."), which a phone shows as one line.
+BULLET_RUNS_ON = re.compile(r"[^\n ] ?• ")
+
+
+def test_every_bullet_a_volunteer_can_receive_starts_its_own_line() -> None:
+    run_on = [
+        (name, BULLET_RUNS_ON.search(text).group(0))  # type: ignore[union-attr]
+        for name, context in everything_a_volunteer_can_receive()
+        if BULLET_RUNS_ON.search(text := render(name, **context))
+    ]
+    assert run_on == []
+
+
+@pytest.mark.parametrize("name", template_names("coordinator/"))
+def test_every_bullet_a_coordinator_receives_starts_its_own_line(name: str) -> None:
+    text = _coordinator_environment().get_template(f"{name}.j2").render(**sample_context())
+    assert not BULLET_RUNS_ON.search(text), text
