@@ -110,3 +110,33 @@ async def forget(
 def notice_key(application_id: int, need: str, session_id: int, stamp: str) -> str:
     """The outbox key of a notice to the person; `forget` finds it by need."""
     return f"need:{application_id}:{need}:{session_id}:{stamp}"
+
+
+async def sessions_moved(tx: aiosqlite.Connection, session_ids: Iterable[int]) -> None:
+    """These sessions moved (time, place, link) or were cancelled: a mark "for all sessions"
+    no longer vouches for them, since what was booked was for the old time or place. Each such
+    mark on their panels becomes a mark for each of the panel's other sessions, at their
+    version (a session's own mark still wins), so only the moved sessions are asked for again.
+    """
+    for session_id in sorted(set(session_ids)):
+        found = await fetch_all(
+            tx,
+            "SELECT ns.* FROM need_states ns JOIN applications a ON a.id = ns.application_id "
+            "JOIN sessions s ON s.panel_id = a.panel_id WHERE s.id = ? AND ns.session_id = ?",
+            (session_id, ALL_SESSIONS),
+        )
+        for r in found:
+            await tx.execute(
+                "INSERT INTO need_states (application_id, need, session_id, session_version, "
+                "state, note, marked_by, marked_at) "
+                "SELECT ?, ?, o.id, o.version, ?, ?, ?, ? FROM sessions o "
+                "JOIN applications a ON a.panel_id = o.panel_id "
+                "WHERE a.id = ? AND o.id != ? AND o.cancelled = 0 "
+                "ON CONFLICT (application_id, need, session_id) DO NOTHING",
+                (r["application_id"], r["need"], r["state"], r["note"], r["marked_by"],
+                 r["marked_at"], r["application_id"], session_id),
+            )  # fmt: skip
+            await tx.execute(
+                "DELETE FROM need_states WHERE application_id = ? AND need = ? AND session_id = ?",
+                (r["application_id"], r["need"], ALL_SESSIONS),
+            )

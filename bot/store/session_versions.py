@@ -14,6 +14,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store import need_states
 from bot.store.db import fetch_all
 from bot.store.sql import chunked, marks
 from bot.timeutil import from_db, to_db
@@ -83,6 +84,7 @@ async def sync(tx: aiosqlite.Connection, now: datetime) -> list[int]:
     await tx.executemany(
         "UPDATE sessions SET version = version + 1 WHERE id = ?", [(id_,) for id_ in changed]
     )
+    await need_states.sessions_moved(tx, changed)
     await tx.executemany(
         "INSERT OR REPLACE INTO session_snapshots (session_id, version, starts_at, ends_at, "
         "venue, online_link, cancelled, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.clock import FakeClock
 from bot.context import AppContext, Person
 from bot.services.coordinator import CoordinatorService, panel_admin
-from bot.store import applications, coordinators, volunteers
+from bot.store import applications, coordinators, session_versions, volunteers
 from tests.conftest import EXAMPLE_CODE, EXAMPLE_PANEL
 from tests.services.chat import CoordinatorChat, VolunteerChat, find_button, text, told
 from tests.services.db import one, rows
@@ -68,12 +68,20 @@ async def test_a_session_mark_beats_the_all_sessions_mark_and_a_move_undoes_it(
     await priya.press("Transport or taxi: by session")
     await priya.press("✅ Tue 9")
 
-    async with app.db.transaction() as tx:  # the briefing moves
-        await tx.execute("UPDATE sessions SET version = version + 1 WHERE key = 'briefing'")
+    async with app.db.transaction() as tx:  # the briefing moves an hour later
+        await session_versions.sync(tx, app.clock.now())
+        await tx.execute(
+            "UPDATE sessions SET starts_at = replace(starts_at, 'T11:', 'T12:'), "
+            "ends_at = replace(ends_at, 'T13:', 'T14:') WHERE key = 'briefing'"
+        )
+        await session_versions.sync(tx, app.clock.now())
     page = await open_need(priya, "Transport or taxi")
     assert "Welcome and briefing (Tue 9 Mar): asked for" in page  # booked for the old time
     page = await open_need(priya, "BSL interpreter")
-    assert "Welcome and briefing (Tue 9 Mar): ✅ arranged" in page  # the all-sessions mark
+    # What was booked "for all sessions" was booked for the old time: asked for again there,
+    # still arranged everywhere else.
+    assert "Welcome and briefing (Tue 9 Mar): asked for" in page
+    assert "Training day (Tue 16 Mar): ✅ arranged" in page
 
 
 async def test_withdrawn_needs_consent_leaves_no_state_and_marks_are_refused(
