@@ -288,7 +288,7 @@ async def test_late_sign_ups_can_join_the_reserves_when_allowed(
     await world.harness.say(coordinator, f"/close {EXAMPLE_CODE}")
     await world.harness.press_button(coordinator, "let late sign-ups be reserves")
     reply = await world.harness.say(sam, f"/start {EXAMPLE_CODE}")
-    assert "You can still sign up as a reserve" in reply.text
+    assert "You can still join as a reserve" in reply.text
     sent = await sign_up(world, sam)
     assert "you are now a reserve" in sent.text
     assert await rows(world, "SELECT status FROM applications") == [("reserve",)]

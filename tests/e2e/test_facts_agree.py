@@ -44,3 +44,17 @@ async def test_keeping_on_mid_sign_up_does_not_say_you_are_on_the_panel(
     kept = await world.harness.press_button(sam, "No")
     assert "still on the panel" not in kept.text
     assert "carry on signing up" in kept.text
+
+
+async def test_after_sign_up_closed_no_message_gives_a_closing_date_still_to_come(
+    world: World, sam: FakeUser, coordinator: FakeUser
+) -> None:
+    await world.harness.say(coordinator, f"/close {EXAMPLE_CODE}")
+    await world.harness.press_button(coordinator, "let late sign-ups be reserves")
+    first = await world.harness.say(sam, f"/start {EXAMPLE_CODE}")
+    assert "Sign-up for the Ashbridge day services panel has closed." in first.text
+    assert "You can still join as a reserve." in first.text
+    sent = await sign_up(world, sam)
+    assert "you are now a reserve" in sent.text
+    said = [m.text for m in world.api.messages_to(sam.id)]
+    assert not any("closes on" in text for text in said)

@@ -477,12 +477,13 @@ async def _send_application(c: StepCtx) -> Outcome:
     )
     await journeys.delete(c.tx, c.person.telegram_id)
     log.info("application %s sent for panel %s", application.id, panel.code)
-    replies = [Reply(render("volunteer/sent", panel=views.panel_view(panel)))]
-    if late:
-        replies.append(
-            Reply(render("volunteer_news/late_reserve_sent", panel=views.panel_view(panel)))
-        )
-    return Outcome(replies, await notify.application_sent(c))
+    sent = render(
+        "volunteer/sent",
+        panel=views.panel_view(panel),
+        # The closing date only while it is still to come.
+        signup="reserve" if late else "open" if rules.is_open(panel, c.now) else "closed",
+    )
+    return Outcome([Reply(sent)], await notify.application_sent(c))
 
 
 def stale() -> Outcome:
