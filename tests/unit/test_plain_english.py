@@ -30,7 +30,8 @@ SCHEDULER_TO_VOLUNTEERS = (
     "reminder", "calendar", "calendar_update", "place_offer", "scoring_thanks", "award_news",
     "attendance_thanks", "feedback_invite", "feedback_nudge", "feedback_question",
     "feedback_comment", "feedback_comment_empty", "feedback_comment_thanks", "feedback_future",
-    "feedback_done", "feedback_later", "too_long", "stale", "reminder_changed",
+    "feedback_done", "feedback_later", "feedback_use_buttons", "too_long", "stale",
+    "reminder_changed",
     "reminder_coming", "reminder_cant_check", "reminder_not_coming", "offer_gone",
     "offer_passed", "offer_taken", "choose_panel", "which_panel",
 )  # fmt: skip

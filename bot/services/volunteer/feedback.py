@@ -14,13 +14,15 @@ from typing import Any
 import aiosqlite
 
 from bot import views
-from bot.callbacks import FeedbackAnswer, FeedbackFuture, FeedbackStep
+from bot.callbacks import FeedbackAnswer, FeedbackFuture, FeedbackStep, parse
 from bot.context import AppContext, Person
 from bot.csvfile import to_csv
 from bot.model import FEEDBACK_QUESTIONS as QUESTIONS
 from bot.model import IN_THE_RUNNING, Application, Volunteer
 from bot.replies import Button, Document, Outcome, Reply, rows
 from bot.services.coordinator import not_allowed
+from bot.services.volunteer import team
+from bot.services.volunteer.typed_buttons import match_button
 from bot.store import applications, outcomes, panels, prompts, volunteers
 from bot.store.outcomes import Feedback
 from bot.store.rights import rights_of
@@ -28,6 +30,8 @@ from bot.text import NOTE_MAX, clean
 from messages import label, render
 
 COMMENT_PROMPT = "feedback_comment"
+# A survey question with buttons is on screen: typed words may mean one of them.
+QUESTION_PROMPT = "feedback_question"
 
 
 def _say(template: str, **context: Any) -> Reply:
@@ -82,6 +86,7 @@ class FeedbackService:
             _, volunteer, feedback = found
             now = self.app.clock.now()
             if isinstance(pressed, FeedbackFuture):
+                await prompts.clear(tx, person.telegram_id)
                 await outcomes.answer(tx, application_id, "future_panels", pressed.answer, now)
                 await volunteers.update(
                     tx, volunteer.id, future_panels=int(pressed.answer == "yes")
@@ -95,7 +100,7 @@ class FeedbackService:
                 return Outcome([await self._next(tx, person, feedback, edit=False)])
             if feedback.comment is None:
                 await outcomes.answer(tx, application_id, "comment", "", now)
-            await prompts.clear(tx, person.telegram_id)
+            await self._asked(tx, person, application_id)
             return Outcome([_future_question(application_id)])
 
     async def _answer(
@@ -134,6 +139,7 @@ class FeedbackService:
         """The first question not answered yet, then the comment, then future panels."""
         for index, (question, _) in enumerate(QUESTIONS):
             if feedback.answers.get(question) is None:
+                await self._asked(tx, person, feedback.application_id)
                 return _question(feedback.application_id, index, edit=edit)
         if feedback.comment is None:
             await prompts.put(
@@ -151,8 +157,34 @@ class FeedbackService:
                 edit=edit,
             )
         if feedback.future_panels is None:
+            await self._asked(tx, person, feedback.application_id)
             return _future_question(feedback.application_id)
         return _say("feedback_done", future=feedback.future_panels == "yes")
+
+    async def _asked(self, tx: aiosqlite.Connection, person: Person, application_id: int) -> None:
+        asked = prompts.Prompt(person.telegram_id, QUESTION_PROMPT, application_id)
+        await prompts.put(tx, asked, self.app.clock.now())
+
+    async def typed(
+        self, tx: aiosqlite.Connection, person: Person, prompt: prompts.Prompt, typed: str
+    ) -> Outcome:
+        """Typed words for the question on screen: its button's words count as pressing it."""
+        found = await self._mine(tx, person, prompt.ref)
+        if found is None:
+            await prompts.clear(tx, person.telegram_id)
+            return Outcome([_say("stale")])
+        asked = await self._next(tx, person, found[2], edit=False)
+        if not asked.buttons:
+            return Outcome([asked])
+        matched = match_button(asked.buttons, typed)
+        if isinstance(matched, list):
+            choices = [b.label for b in matched]
+            return Outcome([Reply(render("volunteer/which_one", choices=choices), asked.buttons)])
+        pressed = None if matched is None else parse(matched.data)
+        if isinstance(pressed, FeedbackStep | FeedbackAnswer | FeedbackFuture):
+            return await self.button(person, pressed)
+        the_team = (await team.for_person(self.app, tx, person.telegram_id)).view()
+        return Outcome([_say("feedback_use_buttons", team=the_team), asked])
 
     async def comment(
         self, tx: aiosqlite.Connection, person: Person, prompt: prompts.Prompt, typed: str

@@ -1,4 +1,4 @@
-"""Typed answers to questions asked outside the sign-up journey: a feedback comment, or the
+"""Typed answers to questions asked outside the sign-up journey: the feedback survey, or the
 details of an award. The volunteer service hands text here when the person is on no journey.
 """
 
@@ -11,7 +11,7 @@ import aiosqlite
 from bot.context import AppContext, Person
 from bot.replies import Outcome
 from bot.services.coordinator.outcome import AWARD_PROMPTS, OutcomeService
-from bot.services.volunteer.feedback import COMMENT_PROMPT, FeedbackService
+from bot.services.volunteer.feedback import COMMENT_PROMPT, QUESTION_PROMPT, FeedbackService
 from bot.store import prompts
 
 # A question left unanswered this long lapses: later text is not taken as its answer.
@@ -30,6 +30,8 @@ async def on_text(
         return None
     if prompt.kind == COMMENT_PROMPT:
         return await FeedbackService(app).comment(tx, person, prompt, typed)
+    if prompt.kind == QUESTION_PROMPT:
+        return await FeedbackService(app).typed(tx, person, prompt, typed)
     if prompt.kind in AWARD_PROMPTS:
         return await OutcomeService(app).text(tx, person, prompt, typed)
     await prompts.clear(tx, person.telegram_id)
