@@ -44,6 +44,8 @@ class MessageCopy:
 
     from_chat_id: int
     message_id: int
+    # Said to the person if Telegram will not copy it (deleted meanwhile, say).
+    if_refused: Reply | None = None
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,11 @@ class UpdateInjector:
             content["entities"] = entities
         return self._queue("message", self._user_message(user, content))
 
+    def delete_own_message(self, user: FakeUser, message_id: int) -> None:
+        """The person deletes a message they sent. Telegram tells a bot nothing of it in a
+        private chat; copyMessage of it then fails with "message to copy not found"."""
+        self.user_messages.pop((user.id, message_id), None)
+
     def press(self, user: FakeUser, message_id: int, data: str) -> int:
         """A callback_query from an inline button. If the bot message is unknown or deleted,
         the query carries an InaccessibleMessage (date 0), as Telegram does for old ones."""

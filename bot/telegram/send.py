@@ -256,6 +256,7 @@ async def deliver(
         log_failure("a reply", chat_id, result)
         if isinstance(result, Blocked | NotReachable):
             break  # the rest would not reach them either
+    refusal_said = False
     for notice in outcome.notices:
         result = await send(bot, notice.chat_id, notice.reply, retry=True)
         log_failure("a notice", notice.chat_id, result)
@@ -264,6 +265,11 @@ async def deliver(
         if notice.copy is not None and isinstance(result, Delivered):
             copied = await copy(bot, notice.chat_id, notice.copy, retry=True)
             log_failure("a passed-on message", notice.chat_id, copied)
+            sorry = notice.copy.if_refused
+            if isinstance(copied, Refused) and sorry is not None and not refusal_said:
+                refusal_said = True  # once, however many coordinators it was for
+                said = await send(bot, notice.copy.from_chat_id, sorry, retry=True)
+                log_failure("a reply", notice.copy.from_chat_id, said)
 
 
 class BotTransport:

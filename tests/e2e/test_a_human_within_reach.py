@@ -226,3 +226,20 @@ async def test_words_close_to_two_buttons_ask_which(world: World, sam: FakeUser)
     reply = await world.harness.say(sam, "change")
     assert "Do you mean “Change name”, " in reply.text
     assert reply.last.button_texts[0] == "Send"
+
+
+async def test_a_voice_note_that_cannot_be_passed_on_is_said_kindly(
+    world: World, sam: FakeUser
+) -> None:
+    await consent(world, sam)
+    await read_info(world, sam)
+    await world.harness.say(sam, "Sam")
+    await world.harness.voice(sam)
+    voice_id = max(mid for (chat, mid), sent in world.api.user_messages.items()
+                   if chat == sam.id and "voice" in sent)  # fmt: skip
+    world.api.delete_own_message(sam, voice_id)  # gone before they say yes: it can't be copied
+    done = await world.harness.press_button(sam, "Yes, pass it on")
+    assert len(world.api.calls("copyMessage")) == 1
+    assert "could not pass on your voice note" in done.text
+    assert "send it again" in done.text
+    assert "Which of these fits you best?" in done.text  # the journey carries on

@@ -308,7 +308,10 @@ async def _pass_on_button(c: StepCtx, value: str) -> Outcome:
         notices = await notify.to_coordinators(
             c.tx, c.app.settings, "coordinator/media", question_id, panel_id=panel_id, kind=what,
             name=c.volunteer.name, panel=views.panel_view(c.panel) if c.panel else None,
-            copy=MessageCopy(c.person.chat_id, int(message["message_id"])),
+            copy=MessageCopy(
+                c.person.chat_id, int(message["message_id"]),
+                if_refused=say("volunteer/not_copied", kind=what, team=await _team(c)),
+            ),
         )  # fmt: skip
     outcome = await _back_from_pass_on(c, [say("volunteer/passed_on")])
     outcome.notices.extend(notices)
