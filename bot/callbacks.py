@@ -248,6 +248,13 @@ class FeedbackFuture(CallbackData, prefix="fb"):
 
 
 @dataclass(frozen=True)
+class FeedbackPanel(CallbackData, prefix="fbsum"):
+    """/feedback without a code: the panel tapped in the list, summed up."""
+
+    panel_id: Id
+
+
+@dataclass(frozen=True)
 class Setting(CallbackData, prefix="set"):
     """/settings: reminders on or paused; hear about future panels or not."""
 
