@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, get_args
 
+from bot import views
 from bot.callbacks import (
     Accept,
     Audience,
@@ -219,6 +220,8 @@ class CoordinatorService:
         panel = await c.panel(pressed.panel_id)
         if panel is None:
             return out_of_date()
+        if panel.stage == "closed" and isinstance(pressed, Propose | Accept | DeclineRest):
+            return Outcome([say("decision_panel_closed", panel=views.panel_view(panel))])
         match pressed:
             case RosterPage(_, page):
                 return await roster.roster(c, panel, page, edit=True)
