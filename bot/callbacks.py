@@ -383,6 +383,24 @@ class AudienceSession(CallbackData, prefix="k:auds"):
 
 
 @dataclass(frozen=True)
+class AudienceChosen(CallbackData, prefix="k:audc"):
+    """The checklist of people to tick, at one page; or "done" to see the message."""
+
+    broadcast_id: Id
+    step: Literal["list", "done"]
+    page: Count
+
+
+@dataclass(frozen=True)
+class TickPerson(CallbackData, prefix="k:tick"):
+    """Tick or untick one person on the checklist (the page it was on stays shown)."""
+
+    broadcast_id: Id
+    volunteer_id: Id
+    page: Count
+
+
+@dataclass(frozen=True)
 class SendBroadcastLater(CallbackData, prefix="k:bclater"):
     """Ask when it should go."""
 
@@ -481,6 +499,8 @@ CoordinatorPress = (
     | RosterSearch
     | AudienceSession
     | SendBroadcastLater
+    | AudienceChosen
+    | TickPerson
 )
 
 

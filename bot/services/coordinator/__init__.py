@@ -16,6 +16,7 @@ from bot import views
 from bot.callbacks import (
     Accept,
     Audience,
+    AudienceChosen,
     AudienceSession,
     ChangeDecision,
     ChangeWhat,
@@ -39,6 +40,7 @@ from bot.callbacks import (
     SendDecisions,
     SetStatus,
     StopBroadcast,
+    TickPerson,
     UndoDecision,
     VenueCopy,
 )
@@ -174,6 +176,8 @@ class CoordinatorService:
                 return await broadcast.choose(c, broadcast_id, audience)
             case AudienceSession(broadcast_id, session_id):
                 return await broadcast.choose_session(c, broadcast_id, session_id)
+            case AudienceChosen() | TickPerson():
+                return await broadcast.checklist(c, pressed)
             case SendBroadcastLater(broadcast_id):
                 return await broadcast.ask_when(c, broadcast_id)
             case StopBroadcast(broadcast_id):
