@@ -224,7 +224,7 @@ async def test_a_decision_on_someone_erased_is_refused_kindly_and_nothing_is_sen
         await volunteers.erase(tx, int(volunteer_id), world.clock.now(), "asked")
     said = await press_on_the_open_page(world, coordinator, "Give a place")
     assert "That person is no longer on the list" in said
-    assert "Nothing was changed or sent." in said
+    assert "so nothing was changed or sent." in said
     await nothing_reached(world, people[1])
 
 
