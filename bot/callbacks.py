@@ -248,6 +248,13 @@ class FeedbackFuture(CallbackData, prefix="fb"):
 
 
 @dataclass(frozen=True)
+class FeedbackPanel(CallbackData, prefix="fbsum"):
+    """/feedback without a code: the panel tapped in the list, summed up."""
+
+    panel_id: Id
+
+
+@dataclass(frozen=True)
 class Setting(CallbackData, prefix="set"):
     """/settings: reminders on or paused; hear about future panels or not."""
 
@@ -376,6 +383,24 @@ class AudienceSession(CallbackData, prefix="k:auds"):
 
 
 @dataclass(frozen=True)
+class AudienceChosen(CallbackData, prefix="k:audc"):
+    """The checklist of people to tick, at one page; or "done" to see the message."""
+
+    broadcast_id: Id
+    step: Literal["list", "done"]
+    page: Count
+
+
+@dataclass(frozen=True)
+class TickPerson(CallbackData, prefix="k:tick"):
+    """Tick or untick one person on the checklist (the page it was on stays shown)."""
+
+    broadcast_id: Id
+    volunteer_id: Id
+    page: Count
+
+
+@dataclass(frozen=True)
 class SendBroadcastLater(CallbackData, prefix="k:bclater"):
     """Ask when it should go."""
 
@@ -474,6 +499,8 @@ CoordinatorPress = (
     | RosterSearch
     | AudienceSession
     | SendBroadcastLater
+    | AudienceChosen
+    | TickPerson
 )
 
 

@@ -26,6 +26,7 @@ class Broadcast:
     progress_message_id: int | None
     skipped: int
     session_id: int | None = None
+    chosen: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def _broadcast(row: aiosqlite.Row) -> Broadcast:
         progress_message_id=row["progress_message_id"],
         skipped=row["skipped"],
         session_id=row["session_id"],
+        chosen=bool(row["chosen"]),
     )
 
 
@@ -65,12 +67,53 @@ async def get(tx: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
 
 
 async def set_audience(
-    tx: aiosqlite.Connection, broadcast_id: int, audience: str, session_id: int | None = None
+    tx: aiosqlite.Connection,
+    broadcast_id: int,
+    audience: str,
+    session_id: int | None = None,
+    *,
+    chosen: bool = False,
 ) -> None:
     await tx.execute(
-        "UPDATE broadcasts SET audience = ?, session_id = ? WHERE id = ?",
-        (audience, session_id, broadcast_id),
+        "UPDATE broadcasts SET audience = ?, session_id = ?, chosen = ? WHERE id = ?",
+        (audience, session_id, int(chosen), broadcast_id),
     )
+
+
+async def choosable(
+    tx: aiosqlite.Connection, panel_id: int, statuses: Sequence[str]
+) -> list[tuple[int, str]]:
+    """(volunteer id, name) of those the bot can reach with one of `statuses`, by name."""
+    marks = ", ".join("?" for _ in statuses)
+    found = await fetch_all(
+        tx,
+        "SELECT v.id, coalesce(v.name, '') AS name FROM applications a "
+        "JOIN volunteers v ON v.id = a.volunteer_id "
+        f"WHERE a.panel_id = ? AND a.status IN ({marks}) AND NOT v.unreachable "
+        "ORDER BY lower(coalesce(v.name, '')), v.id",
+        (panel_id, *statuses),
+    )
+    return [(int(row["id"]), str(row["name"])) for row in found]
+
+
+async def ticked(tx: aiosqlite.Connection, broadcast_id: int) -> set[int]:
+    found = await fetch_all(
+        tx, "SELECT volunteer_id FROM broadcast_chosen WHERE broadcast_id = ?", (broadcast_id,)
+    )
+    return {int(row["volunteer_id"]) for row in found}
+
+
+async def tick(tx: aiosqlite.Connection, broadcast_id: int, volunteer_id: int) -> None:
+    """Tick a person, or untick them if they were ticked."""
+    cursor = await tx.execute(
+        "DELETE FROM broadcast_chosen WHERE broadcast_id = ? AND volunteer_id = ?",
+        (broadcast_id, volunteer_id),
+    )
+    if cursor.rowcount == 0:
+        await tx.execute(
+            "INSERT INTO broadcast_chosen (broadcast_id, volunteer_id) VALUES (?, ?)",
+            (broadcast_id, volunteer_id),
+        )
 
 
 async def stop_unsent(

@@ -161,6 +161,7 @@ async def keep_only_future_wish(tx: aiosqlite.Connection, volunteer_id: int) -> 
         "DELETE FROM questions WHERE volunteer_id = ?",
         "DELETE FROM coordinator_outbox WHERE volunteer_id = ?",
         "DELETE FROM broadcast_deliveries WHERE volunteer_id = ?",
+        "DELETE FROM broadcast_chosen WHERE volunteer_id = ?",
         "DELETE FROM outbox WHERE volunteer_id = ?",
         "UPDATE audit_log SET volunteer_id = NULL WHERE volunteer_id = ?",
         "UPDATE volunteers SET role = NULL, needs_note = NULL, needs_consented_at = NULL "

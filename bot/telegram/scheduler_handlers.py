@@ -85,6 +85,11 @@ def _register_buttons(
     async def answered(person: Person, pressed: Feedback, _: int | None) -> Outcome:
         return await feedback.button(person, pressed)
 
+    async def summed(
+        person: Person, pressed: callbacks.FeedbackPanel, _: int | None
+    ) -> Outcome | None:
+        return await feedback.summary_of(person, pressed)
+
     async def more(
         person: Person, pressed: callbacks.ReminderDetails, _: int | None
     ) -> Outcome | None:
@@ -105,3 +110,4 @@ def _register_buttons(
     on_press(application, callbacks.FeedbackStep, answered, old, after=poke)
     on_press(application, callbacks.FeedbackAnswer, answered, old, after=poke)
     on_press(application, callbacks.FeedbackFuture, answered, old, after=poke)
+    on_press(application, callbacks.FeedbackPanel, summed, old)

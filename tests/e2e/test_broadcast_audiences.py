@@ -140,3 +140,44 @@ async def test_a_scheduled_broadcast_whose_panel_closes_first_is_not_sent(
     await coordinator_handlers.check_news(world.harness.app)
     await runner(world).join()
     assert sum("Not sent" in m.text for m in world.api.messages_to(COORDINATOR_ID)) == 1
+
+
+async def test_a_broadcast_to_chosen_people_ticked_on_a_checklist_of_pages(
+    world: World, coordinator: FakeUser
+) -> None:
+    people = await seed(world, 20)
+    names = dict(await rows(world, "SELECT telegram_id, name FROM volunteers"))
+    await write(world, coordinator, "Could you bring your reading pack on Tuesday?")
+    checklist = await world.harness.press_button(coordinator, "People I choose")
+    page = checklist.last
+    ticks = [t for t in page.button_texts if t.startswith("⬜")]
+    assert len(ticks) == 15 and "Ticked: 0 of 20." in page.text
+    assert ticks == sorted(ticks, key=str.casefold)
+    assert "· Page 1 ·" in page.button_texts and "Page 2" in page.button_texts
+    chosen = [people[3], people[7], people[11]]
+    for telegram_id in (*chosen, people[0]):
+        ticked = await world.harness.press_button(coordinator, f"⬜ {names[telegram_id]}")
+        assert ticked.messages == [] and ticked.edited[-1].message_id == page.message_id
+    unticked = await world.harness.press_button(coordinator, f"☑️ {names[people[0]]}")
+    assert "Ticked: 3 of 20." in unticked.edited[-1].text
+    second = await world.harness.press_button(coordinator, "Page 2")
+    assert len([t for t in second.edited[-1].button_texts if t[:1] in "⬜☑"]) == 5
+    preview = await world.harness.press_button(coordinator, "Next: check the message (3 ticked)")
+    assert "It goes to 3 people (chosen by you)" in preview.last.text
+    await world.harness.press_button(coordinator, "Send to 3")
+    await runner(world).join()
+    words = "Could you bring your reading pack on Tuesday?"
+    assert {p for p in people if got(world, p, words)} == set(chosen)
+    assert all(got(world, p, words) == 1 for p in chosen)
+
+
+async def test_a_checklist_with_nobody_ticked_asks_for_someone_and_sends_nothing(
+    world: World, coordinator: FakeUser
+) -> None:
+    people = await seed(world, 3)
+    await write(world, coordinator, "A short note.")
+    await world.harness.press_button(coordinator, "People I choose")
+    empty = await world.harness.press_button(coordinator, "Next: check the message (0 ticked)")
+    assert "Nobody is ticked yet" in empty.last.text
+    assert not any(b.startswith("📣 Send") for b in empty.last.button_texts)
+    assert all(got(world, p, "A short note.") == 0 for p in people)

@@ -10,6 +10,7 @@ from bot.standin.api import BotMessage, FakeUser
 from bot.telegram import coordinator_handlers
 from tests.conftest import COORDINATOR_ID, EXAMPLE_CODE, EXAMPLE_PANEL, World
 from tests.coordinating import add_coordinator, last_to, rows, seed
+from tests.scheduler_helpers import london
 
 
 async def briefing_people(world: World) -> set[int]:
@@ -134,6 +135,23 @@ async def test_a_bad_time_is_a_clear_error_and_nothing_changes(
     assert "Stopped" in (await world.harness.say(coordinator, "/cancel")).text
     assert await briefing(world) == before
     assert all(told(world, t) == [] for t in await everyone(world))
+
+
+async def test_a_time_already_past_is_refused_with_an_example_that_is_still_ahead(
+    world: World, coordinator: FakeUser
+) -> None:
+    await briefing_people(world)
+    before = await briefing(world)
+    world.clock.set(london(2027, 3, 9, 12))  # during the briefing, 11am to 1pm
+    await start_time_change(world, coordinator)
+    refused = await world.harness.say(coordinator, "2027-03-09 10:00-11:00")
+    assert "That time has already passed. Nothing was changed or sent." in refused.text
+    assert "Type it like 2027-03-10 11:00-13:00" in refused.text
+    assert await briefing(world) == before
+    assert all(told(world, t) == [] for t in await everyone(world))
+    copied = await world.harness.say(coordinator, "2027-03-10 11:00-13:00")
+    assert "Wednesday 10 March" in copied.text and "already passed" not in copied.text
+    assert await briefing(world) == before
 
 
 async def test_a_new_place_that_is_not_sent_changes_nothing(

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.standin.api import FakeUser
+from bot.store import volunteers
 from bot.telegram import coordinator_handlers
 from tests.conftest import EXAMPLE_CODE, START, World
-from tests.coordinating import application_of, rows, runner, seed
+from tests.coordinating import add_coordinator, application_of, rows, runner, seed
 from tests.scheduler_helpers import london, tick, tick_at
 
 PLACE = "Good news, Bea 1! You have a place"
@@ -155,3 +156,93 @@ async def test_no_decision_or_broadcast_reaches_a_volunteer_in_quiet_hours(
         sum("The venue has a new lift." in m.text for m in world.api.messages_to(p)) == 1
         for p in people
     )
+
+
+# --- bad input: decisions that can no longer be made ------------------------------------------
+
+
+async def press_on_the_open_page(world: World, coordinator: FakeUser, choice: str) -> str:
+    """Press a decision on Bea's page as it was shown before things changed."""
+    reply = await world.harness.press_button(coordinator, choice)
+    return reply.last.text if reply.messages else reply.edited[-1].text
+
+
+async def nothing_reached(world: World, telegram_id: int) -> None:
+    await tick_at(world, START + timedelta(minutes=30))
+    assert news_to(world, telegram_id) == []
+    assert await rows(world, "SELECT count(*) FROM outbox WHERE for_status IS NOT NULL") == [
+        (0,)
+    ]
+
+
+async def test_a_decision_on_a_closed_panel_is_refused_kindly_and_nothing_is_sent(
+    world: World, coordinator: FakeUser
+) -> None:
+    people = await seed(world, 3)
+    await open_bea(world, coordinator)
+    async with world.db.transaction() as tx:
+        await tx.execute("UPDATE panels SET stage = 'closed' WHERE id = ?", (world.panel_id,))
+    said = await press_on_the_open_page(world, coordinator, "Give a place")
+    assert "is closed, so decisions can't be made any more. Nothing was changed or sent." in said
+    assert (await application_of(world, people[1]))[1] == "applied"
+    await nothing_reached(world, people[1])
+    page = world.api.last_message_to(coordinator.id)
+    assert page is not None and page.find_button("Give a place") is None
+    await world.harness.say(coordinator, f"/roster {EXAMPLE_CODE}")
+    proposed = await world.harness.press_button(coordinator, "Proposed selection")
+    assert "is closed, so decisions can't be made any more" in proposed.last.text
+    await nothing_reached(world, people[1])
+
+
+async def test_a_decision_on_someone_who_left_is_refused_kindly_and_nothing_is_sent(
+    world: World, coordinator: FakeUser
+) -> None:
+    people = await seed(world, 3)
+    await open_bea(world, coordinator)
+    async with world.db.transaction() as tx:
+        await tx.execute(
+            "UPDATE applications SET status = 'withdrawn' WHERE volunteer_id = "
+            "(SELECT id FROM volunteers WHERE telegram_id = ?)",
+            (people[1],),
+        )
+    said = await press_on_the_open_page(world, coordinator, "Give a place")
+    assert "Bea 1 has left this panel, so nothing was changed or sent." in said
+    assert "Someone else changed this" not in said
+    assert (await application_of(world, people[1]))[1] == "withdrawn"
+    await nothing_reached(world, people[1])
+
+
+async def test_a_decision_on_someone_erased_is_refused_kindly_and_nothing_is_sent(
+    world: World, coordinator: FakeUser
+) -> None:
+    people = await seed(world, 3)
+    await open_bea(world, coordinator)
+    async with world.db.transaction() as tx:
+        [(volunteer_id,)] = await tx.execute_fetchall(
+            "SELECT id FROM volunteers WHERE telegram_id = ?", (people[1],)
+        )
+        await volunteers.erase(tx, int(volunteer_id), world.clock.now(), "asked")
+    said = await press_on_the_open_page(world, coordinator, "Give a place")
+    assert "That person is no longer on the list" in said
+    assert "so nothing was changed or sent." in said
+    await nothing_reached(world, people[1])
+
+
+async def test_two_coordinators_within_the_hold_one_decision_stands_and_both_are_told(
+    world: World, coordinator: FakeUser
+) -> None:
+    other = await add_coordinator(world)
+    people = await seed(world, 3)
+    await open_bea(world, other)
+    await open_bea(world, coordinator)
+    done = await world.harness.press_button(coordinator, "Give a place")
+    assert "Bea 1 is now: Has a place" in done.last.text
+    world.clock.advance(timedelta(minutes=1))  # within the hold
+    said = await press_on_the_open_page(world, other, "Decline kindly")
+    assert "Someone else changed this meanwhile. Bea 1 is now: Has a place" in said
+    told = [m.text for m in world.api.messages_to(other.id)]
+    assert any("changed Bea 1" in t and "Has a place" in t for t in told)
+    await tick_at(world, START + timedelta(minutes=30))
+    heard = news_to(world, people[1])
+    assert len(heard) == 1 and PLACE in heard[0]
+    assert (await application_of(world, people[1]))[1] == "confirmed"

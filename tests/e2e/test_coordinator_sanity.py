@@ -21,6 +21,30 @@ async def test_outcome_without_a_code_offers_the_panels_to_tap(
     assert "Scoring is finished" in str(chosen.last.buttons)
 
 
+async def test_feedback_without_a_code_offers_the_panels_to_tap(
+    world: World, coordinator: FakeUser
+) -> None:
+    for typed in ("/feedback", "/feedback no-such-panel"):
+        asked = await world.harness.say(coordinator, typed)
+        assert "Which panel? Tap one below" in asked.text
+        assert asked.last.button_texts == [EXAMPLE_CODE]
+    chosen = await world.harness.press_button(coordinator, EXAMPLE_CODE)
+    assert "Feedback for" in chosen.messages[0].text
+    assert "Asked: 0. Answered: 0." in chosen.messages[0].text
+    document = chosen.messages[1].document
+    assert document is not None and document[0] == f"feedback-{EXAMPLE_CODE}.csv"
+
+
+async def test_attendance_with_a_wrong_code_offers_the_panels_to_tap(
+    world: World, coordinator: FakeUser
+) -> None:
+    asked = await world.harness.say(coordinator, "/attendance no-such-panel")
+    assert "Which panel?" in asked.text
+    assert len(asked.last.button_texts) == 1
+    chosen = await world.harness.press_button(coordinator, asked.last.button_texts[0])
+    assert "Attendance for" in chosen.last.text
+
+
 async def test_scoring_finished_before_the_last_session_asks_again_with_its_date(
     world: World, coordinator: FakeUser
 ) -> None:

@@ -73,7 +73,8 @@ async def test_a_move_the_rules_forbid_changes_nothing_and_says_where_things_sta
     await sam.press("Yes, I want to leave")
     refused = await priya.press("Give a place")
     assert refused is not None
-    assert "Someone else changed this meanwhile. Sam is now: Left." in text(refused)
+    # Sam left on his own: no coordinator changed anything, so the page does not say one did.
+    assert "Sam has left this panel, so nothing was changed or sent." in text(refused)
     assert told(refused, sam.person.chat_id) == []
     assert await one(app.db, "SELECT status FROM applications") == "withdrawn"
     # Someone who left can be given no place, reserve or refusal from their page.

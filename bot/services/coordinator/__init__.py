@@ -12,9 +12,11 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, get_args
 
+from bot import views
 from bot.callbacks import (
     Accept,
     Audience,
+    AudienceChosen,
     AudienceSession,
     ChangeDecision,
     ChangeWhat,
@@ -38,6 +40,7 @@ from bot.callbacks import (
     SendDecisions,
     SetStatus,
     StopBroadcast,
+    TickPerson,
     UndoDecision,
     VenueCopy,
 )
@@ -173,6 +176,8 @@ class CoordinatorService:
                 return await broadcast.choose(c, broadcast_id, audience)
             case AudienceSession(broadcast_id, session_id):
                 return await broadcast.choose_session(c, broadcast_id, session_id)
+            case AudienceChosen() | TickPerson():
+                return await broadcast.checklist(c, pressed)
             case SendBroadcastLater(broadcast_id):
                 return await broadcast.ask_when(c, broadcast_id)
             case StopBroadcast(broadcast_id):
@@ -219,6 +224,8 @@ class CoordinatorService:
         panel = await c.panel(pressed.panel_id)
         if panel is None:
             return out_of_date()
+        if panel.stage == "closed" and isinstance(pressed, Propose | Accept | DeclineRest):
+            return Outcome([say("decision_panel_closed", panel=views.panel_view(panel))])
         match pressed:
             case RosterPage(_, page):
                 return await roster.roster(c, panel, page, edit=True)

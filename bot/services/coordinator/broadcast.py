@@ -15,24 +15,27 @@ from typing import Any, Literal
 from bot import views
 from bot.callbacks import (
     Audience,
+    AudienceChosen,
     AudienceName,
     AudienceSession,
     SendBroadcast,
     SendBroadcastLater,
     StopBroadcast,
+    TickPerson,
 )
 from bot.model import IN_THE_RUNNING, Panel, Session
-from bot.replies import Outcome, Reply, rows
+from bot.replies import Button, Outcome, Reply, rows
+from bot.rules import paging
 from bot.rules.readability import LONG_SENTENCE, PLAIN_SCORE, hint
 from bot.rules.send_time import parse_send_time
 from bot.rules.timing import next_allowed_send
-from bot.services.coordinator.base import CoordCtx, kbutton, out_of_date, say
+from bot.services.coordinator.base import PAGE_SIZE, CoordCtx, kbutton, out_of_date, say
 from bot.services.coordinator.decisions import when_words
 from bot.services.coordinator.roster import live_sessions
 from bot.store import broadcasts, coordinators, panels
 from bot.store.broadcasts import Broadcast
 from bot.text import clean
-from messages import render
+from messages import label, render
 
 TEXT_MAX = 4096  # Telegram's limit, counted as people see the text
 AUDIENCES: dict[AudienceName, tuple[str, ...]] = {
@@ -106,6 +109,7 @@ async def _choose_audience(c: CoordCtx, panel: Panel, broadcast_id: int, *, edit
                 count=len(reachable),
             )
         )
+    buttons.append(kbutton("audience_chosen", AudienceChosen(broadcast_id, "list", 0)))
     buttons.append(kbutton("broadcast_stop", StopBroadcast(broadcast_id)))
     text = render("coordinator/broadcast_audience", panel=views.panel_view(panel))
     return Outcome([Reply(text, rows(*buttons), edit=edit)])
@@ -155,6 +159,82 @@ async def choose_session(c: CoordCtx, broadcast_id: int, session_id: int) -> Out
     reachable, unreachable = await broadcasts.session_audience(c.tx, panel.id, session.id)
     view = views.session_view(session, panel.timezone)
     return _preview(c, panel, broadcast, "session", view, reachable, unreachable)
+
+
+async def checklist(c: CoordCtx, pressed: AudienceChosen | TickPerson) -> Outcome:
+    """Chosen people: a list to tick, edited in place, 15 to a page; then the message."""
+    found = await _draft(c, pressed.broadcast_id)
+    if found is None:
+        return out_of_date()
+    broadcast, panel = found
+    if broadcast.status != "draft":
+        return _not_a_draft(broadcast)
+    people = await broadcasts.choosable(c.tx, panel.id, AUDIENCES["everyone"])
+    if isinstance(pressed, TickPerson):
+        if all(volunteer_id != pressed.volunteer_id for volunteer_id, _ in people):
+            return out_of_date()
+        await broadcasts.tick(c.tx, broadcast.id, pressed.volunteer_id)
+    # Only those still on the panel and reachable count, whatever was ticked before.
+    ticked = await broadcasts.ticked(c.tx, broadcast.id) & {v for v, _ in people}
+    if isinstance(pressed, AudienceChosen) and pressed.step == "done":
+        if not ticked:
+            return await _show_checklist(c, panel, broadcast, people, ticked, 0, nobody=True)
+        await broadcasts.set_audience(c.tx, broadcast.id, "everyone", chosen=True)
+        reachable = [v for v, _ in people if v in ticked]
+        return _preview(c, panel, broadcast, "chosen", None, reachable, 0)
+    return await _show_checklist(c, panel, broadcast, people, ticked, pressed.page)
+
+
+async def _show_checklist(
+    c: CoordCtx,
+    panel: Panel,
+    broadcast: Broadcast,
+    people: list[tuple[int, str]],
+    ticked: set[int],
+    page: int,
+    *,
+    nobody: bool = False,
+) -> Outcome:
+    pages = paging.page_count(len(people), PAGE_SIZE)
+    page = min(page, pages - 1)
+    shown = people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    buttons: list[tuple[Button, ...]] = [
+        (
+            kbutton(
+                "tick_on" if volunteer_id in ticked else "tick_off",
+                TickPerson(broadcast.id, volunteer_id, page),
+                name=(name or label("coord.no_name"))[:40],
+            ),
+        )
+        for volunteer_id, name in shown
+    ]
+    numbers = paging.page_numbers(page, pages)
+    for at in range(0, len(numbers), 5):
+        buttons.append(
+            tuple(
+                kbutton(
+                    "this_page" if n == page else "page_number",
+                    AudienceChosen(broadcast.id, "list", n),
+                    number=n + 1,
+                )
+                for n in numbers[at : at + 5]
+            )
+        )
+    buttons += rows(
+        kbutton("chosen_done", AudienceChosen(broadcast.id, "done", page), count=len(ticked)),
+        kbutton("broadcast_other_people", Audience(broadcast.id, "again")),
+        kbutton("broadcast_stop", StopBroadcast(broadcast.id)),
+    )
+    text = render(
+        "coordinator/broadcast_checklist",
+        panel=views.panel_view(panel),
+        count=len(ticked),
+        total=len(people),
+        page=page + 1,
+        pages=pages,
+        nobody=nobody,
+    )
+    return Outcome([Reply(text, tuple(buttons), edit=True)])
 
 
 def _preview(
@@ -215,6 +295,10 @@ async def send(
 
 
 async def _recipients(c: CoordCtx, panel: Panel, broadcast: Broadcast) -> tuple[list[int], int]:
+    if broadcast.chosen:
+        ticked = await broadcasts.ticked(c.tx, broadcast.id)
+        reachable, _ = await broadcasts.audience(c.tx, panel.id, AUDIENCES["everyone"])
+        return [v for v in reachable if v in ticked], 0
     if broadcast.session_id is not None:
         return await broadcasts.session_audience(c.tx, panel.id, broadcast.session_id)
     assert broadcast.audience in AUDIENCES
@@ -246,7 +330,8 @@ async def _start(
     await c.audit(
         "broadcast",
         panel,
-        detail=f"broadcast {broadcast_id} to {broadcast.audience}: {len(reachable)}",
+        detail=f"broadcast {broadcast_id} to "
+        f"{'chosen' if broadcast.chosen else broadcast.audience}: {len(reachable)}",
     )
     if held:
         text = render(

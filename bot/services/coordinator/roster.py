@@ -325,7 +325,7 @@ async def person(c: CoordCtx, application_id: int, *, note: str | None = None) -
     buttons = [
         kbutton(f"decide_{to}", SetStatus(app_id, status, to))
         for to in DECISIONS
-        if rules.can_move(status, to)
+        if rules.can_move(status, to) and panel.stage != "closed"
     ]
     marks = (await need_states.for_applications(c.tx, [app_id])).get(app_id, {})
     needs = need_marks.tallies(entry.volunteer, entry.application, sessions, marks, c.now)
@@ -360,11 +360,19 @@ async def _move(c: CoordCtx, panel: Panel, entry: Entry, to: str) -> datetime | 
 async def set_status(c: CoordCtx, application_id: int, expected: str, to: str) -> Outcome:
     """A decision from a person's page. `expected` is the status the page showed: if another
     coordinator changed it meanwhile, nothing changes and both see where it stands."""
-    found = await _entry(c, application_id)
-    if found is None or to not in DECISIONS:
+    if to not in DECISIONS:
         return out_of_date()
+    found = await _entry(c, application_id)
+    if found is None:  # erased, or never there: the same words either way
+        return Outcome([say("decision_person_gone")])
     panel, entry = found
     current = entry.application.status
+    if panel.stage == "closed":
+        note = render("coordinator/decision_panel_closed", panel=views.panel_view(panel))
+        return await person(c, application_id, note=note)
+    if current == "withdrawn":
+        note = render("coordinator/decision_person_left", name=entry.name)
+        return await person(c, application_id, note=note)
     if current != expected or not rules.can_move(current, to):
         note = render(
             "coordinator/changed_meanwhile",

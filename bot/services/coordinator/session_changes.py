@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
@@ -213,6 +213,14 @@ def parse_times(text: str, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def _time_error(c: CoordCtx, reason: str, session: Session, panel: Panel) -> Reply:
+    """The example names a day whose 11:00 is still ahead, so copying it works."""
+    day = session.starts_at.astimezone(panel.timezone).date()
+    if datetime.combine(day, time(11, 0), panel.timezone) <= c.now:
+        day = c.now.astimezone(panel.timezone).date() + timedelta(days=1)
+    return say("time_error", reason=reason, example=f"{day:%Y-%m-%d}")
+
+
 def _iso(day: str) -> str:
     year, month, date = day.split("-")
     return f"{year}-{int(month):02d}-{int(date):02d}"
@@ -225,7 +233,6 @@ async def typed(c: CoordCtx, kind: str, data: dict[str, Any], text: str) -> Outc
         return out_of_date()
     session, panel = found
     before = SessionState.of(session)
-    view = views.session_view(session, panel.timezone)
     if kind == VENUE_INPUT:
         venue = clean(text)
         if not venue or len(venue) > VENUE_MAX:
@@ -234,12 +241,12 @@ async def typed(c: CoordCtx, kind: str, data: dict[str, Any], text: str) -> Outc
     else:
         times = parse_times(text, panel.timezone)
         if times is None:
-            return Outcome([say("time_error", reason="unreadable", session=view)])
+            return Outcome([_time_error(c, "unreadable", session, panel)])
         start, end = times
         if end <= start:
-            return Outcome([say("time_error", reason="ends_first", session=view)])
+            return Outcome([_time_error(c, "ends_first", session, panel)])
         if start <= c.now:
-            return Outcome([say("time_error", reason="past", session=view)])
+            return Outcome([_time_error(c, "past", session, panel)])
         after = dataclasses.replace(before, starts_at=start, ends_at=end)
     if after == before:
         return Outcome([say("no_change")])
@@ -319,15 +326,7 @@ async def decide(c: CoordCtx, change_id: int, choice: str) -> Outcome:
             return Outcome([say("change_overtaken")])
         if choice == "send" and not record.after.cancelled and record.after.starts_at <= c.now:
             await changes.decide(c.tx, record.id, "dropped", c.person.telegram_id, c.now)
-            return Outcome(
-                [
-                    say(
-                        "time_error",
-                        reason="past",
-                        session=views.session_view(session, panel.timezone),
-                    )
-                ]
-            )
+            return Outcome([_time_error(c, "past", session, panel)])
     view = change_view(session, record, panel.timezone)
     if choice == "skip":
         await changes.decide(c.tx, record.id, "dropped", c.person.telegram_id, c.now)

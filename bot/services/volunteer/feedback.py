@@ -14,11 +14,11 @@ from typing import Any
 import aiosqlite
 
 from bot import views
-from bot.callbacks import FeedbackAnswer, FeedbackFuture, FeedbackStep, parse
+from bot.callbacks import FeedbackAnswer, FeedbackFuture, FeedbackPanel, FeedbackStep, parse
 from bot.context import AppContext, Person
 from bot.csvfile import to_csv
 from bot.model import FEEDBACK_QUESTIONS as QUESTIONS
-from bot.model import IN_THE_RUNNING, Application, Volunteer
+from bot.model import IN_THE_RUNNING, Application, Panel, Volunteer
 from bot.replies import Button, Document, Outcome, Reply, rows
 from bot.services.coordinator import not_allowed
 from bot.services.volunteer import team
@@ -212,32 +212,40 @@ class FeedbackService:
             rights = await rights_of(tx, self.app.settings, person.telegram_id)
             if rights is None:
                 return not_allowed.unknown_command()
-            panel = await panels.get_by_code(tx, code, self.app.settings.timezone) if code else None
+            tz = self.app.settings.timezone
+            panel = await panels.get_by_code(tx, code, tz) if code else None
             if panel is None or not rights.sees(panel.id):
-                return Outcome(
-                    [
-                        _say(
-                            "which_panel",
-                            command="/feedback",
-                            codes=[
-                                p.code
-                                for p in await panels.list_all(tx, self.app.settings.timezone)
-                                if rights.sees(p.id)
-                            ],
-                        )
-                    ]
-                )
+                found = [p for p in await panels.list_all(tx, tz) if rights.sees(p.id)]
+                text = _say("which_panel", command="/feedback", codes=[p.code for p in found])
+                buttons = rows(*(Button(p.code, FeedbackPanel(p.id).pack()) for p in found))
+                return Outcome([Reply(text.text, buttons)])
             answers = await outcomes.feedback_for_panel(tx, panel.id)
-        result = tally(answers)
-        return Outcome(
-            [
-                _say("feedback_summary", panel=views.panel_view(panel), **result),
-                Reply(
-                    render("scheduler/feedback_csv", panel=views.panel_view(panel)),
-                    document=Document(f"feedback-{panel.code}.csv", feedback_csv(result)),
-                ),
-            ]
-        )
+        return _summed_up(panel, answers)
+
+    async def summary_of(self, person: Person, pressed: FeedbackPanel) -> Outcome | None:
+        """None for anyone who is not a coordinator, before any id is looked up."""
+        async with self.app.db.transaction() as tx:
+            rights = await rights_of(tx, self.app.settings, person.telegram_id)
+            if rights is None:
+                return None
+            panel = await panels.get(tx, pressed.panel_id, self.app.settings.timezone)
+            if panel is None or not rights.sees(panel.id):
+                return Outcome([_say("stale")])
+            answers = await outcomes.feedback_for_panel(tx, panel.id)
+        return _summed_up(panel, answers)
+
+
+def _summed_up(panel: Panel, answers: list[Feedback]) -> Outcome:
+    result = tally(answers)
+    return Outcome(
+        [
+            _say("feedback_summary", panel=views.panel_view(panel), **result),
+            Reply(
+                render("scheduler/feedback_csv", panel=views.panel_view(panel)),
+                document=Document(f"feedback-{panel.code}.csv", feedback_csv(result)),
+            ),
+        ]
+    )
 
 
 def tally(answers: list[Feedback]) -> dict[str, Any]:
