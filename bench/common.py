@@ -36,6 +36,8 @@ async def open_panelbot(
         api_url=api.base_url,
         bot_username=api.bot_username,
     )
+    # The coordinator has opened the bot, as a real one has: their notices are delivered.
+    api.wrote_before(coordinator_id)
     db = await Database.open(settings.database)
     ctx = AppContext(db, settings, FakeClock(START))
     try:
