@@ -82,14 +82,29 @@ class JournalingQueue(asyncio.Queue[object]):
         # already queued from the journal: each is queued once. Forgotten once handled (the
         # journal then says it is done), so a bot that runs for months does not grow.
         self._queued: set[int] = set()
+        self._stopping = False
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update):
-            if item.update_id in self._queued or not await self._record_patiently(item):
-                log.info("update %s is already handled or queued; skipping", item.update_id)
-                return
-            self._queued.add(item.update_id)
-        await super().put(item)
+        if not isinstance(item, Update):
+            self._stopping = True  # python-telegram-bot's stop signal: nothing more is handled
+            await super().put(item)
+            return
+        if item.update_id in self._queued:
+            log.info("update %s is already queued; skipping", item.update_id)
+            return
+        # Once the journal holds the update it must reach the queue, even if polling is
+        # cancelled in between (a stop): else it would wait, saved but unhandled, for the next
+        # start. Shielded, so a cancelled put still finishes saving and queueing.
+        await asyncio.shield(self._record_and_queue(item))
+
+    async def _record_and_queue(self, update: Update) -> None:
+        if not await self._record_patiently(update):
+            log.info("update %s is already handled; skipping", update.update_id)
+            return
+        if self._stopping:
+            return  # too late to handle it now: the next start replays it from the journal
+        self._queued.add(update.update_id)
+        self.put_nowait(update)
 
     @property
     def give_up_after(self) -> timedelta:
