@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import get_args
 
-from bot.model import Panel, Stage, Status
-
-STAGES: tuple[Stage, ...] = get_args(Stage)
+from bot.model import Panel, Status
 
 # Which way an application's status may move. Anything else is refused.
 ALLOWED_STATUS_MOVES: dict[Status, frozenset[Status]] = {

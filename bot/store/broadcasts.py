@@ -190,14 +190,6 @@ async def finish(tx: aiosqlite.Connection, broadcast_id: int, now: datetime) -> 
     )
 
 
-async def set_progress_message(
-    tx: aiosqlite.Connection, broadcast_id: int, message_id: int
-) -> None:
-    await tx.execute(
-        "UPDATE broadcasts SET progress_message_id = ? WHERE id = ?", (message_id, broadcast_id)
-    )
-
-
 async def requeue_interrupted(tx: aiosqlite.Connection, broadcast_id: int) -> int:
     """A message claimed but never settled was in flight when the bot stopped. It is sent
     again: a person may get it twice (if it had arrived), but nobody goes without it."""
