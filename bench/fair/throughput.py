@@ -65,9 +65,9 @@ from bench.scale import PANELBOT as PANELBOT_COMMAND
 from bench.steps import ECHO, FULL_EVERY, Step, first_contact, whole_journey
 
 CONCURRENCY = 32
-ROUNDS = 6
-VOLUNTEERS_PER_ROUND = 600  # panelbot: 3 of them through the whole journey
-ECHO_PEOPLE_PER_ROUND = 650  # each echo bot: about as many updates as panelbot's round
+ROUNDS = 7
+VOLUNTEERS_PER_ROUND = 800  # panelbot: 4 of them through the whole journey
+ECHO_PEOPLE_PER_ROUND = 850  # each echo bot: about as many updates as panelbot's round
 WARM_UP_PEOPLE = 96
 CALIBRATE_SETTLE = 0.25  # s of quiet in one chat that says the bot is done with an update
 QUIET_SETTLE = 0.2  # s of quiet from the whole bot that ends a round
@@ -112,6 +112,7 @@ class Round:
     cpu_ms: float  # the bot's process, per update
     standin_cpu_ms: float  # the stand-in's process, per update
     load_cpu_ms: float  # this process, per update
+    load_average: float  # the machine's, over the minute before the round: how busy it was
 
 
 class Rig:
@@ -189,6 +190,7 @@ class Rig:
 
     async def round(self, bot: Bot, people: Sequence[tuple[int, Journey]]) -> Round:
         self.check_alive()
+        busy = os.getloadavg()[0]
         pid = self.bots[bot.key].pid
         mine, standin, load = cpu_seconds(pid), cpu_seconds(self.standin.pid), _own_cpu()
         times, ran_out = await self.drive(bot, people)
@@ -211,6 +213,7 @@ class Rig:
             cpu_ms=mine * per_update,
             standin_cpu_ms=standin * per_update,
             load_cpu_ms=load * per_update,
+            load_average=busy,
         )
 
 
@@ -492,6 +495,8 @@ async def run(
             + ", ".join(f"{name} {ms:g} ms" for name, ms in side.items())
             + f"; load generator {load:g} ms (all share the machine's "
             f"{os.cpu_count()} cores)",
-            "the in-process figure (old, one release more) is the `throughput` benchmark",
+            "the machine's load average before the rounds: "
+            + _range([r.load_average for rs in measured.values() for r in rs], 2)
+            + "; the in-process figure (old, one release more) is the `throughput` benchmark",
         ],
     )
