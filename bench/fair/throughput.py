@@ -65,9 +65,9 @@ from bench.scale import PANELBOT as PANELBOT_COMMAND
 from bench.steps import ECHO, FULL_EVERY, Step, first_contact, whole_journey
 
 CONCURRENCY = 32
-ROUNDS = 7
-VOLUNTEERS_PER_ROUND = 800  # panelbot: 4 of them through the whole journey
-ECHO_PEOPLE_PER_ROUND = 850  # each echo bot: about as many updates as panelbot's round
+ROUNDS = 9
+VOLUNTEERS_PER_ROUND = 600  # panelbot: 3 of them through the whole journey
+ECHO_PEOPLE_PER_ROUND = 650  # each echo bot: about as many updates as panelbot's round
 WARM_UP_PEOPLE = 96
 CALIBRATE_SETTLE = 0.25  # s of quiet in one chat that says the bot is done with an update
 QUIET_SETTLE = 0.2  # s of quiet from the whole bot that ends a round
@@ -296,9 +296,10 @@ async def _launch_bots(
         "PANELBOT_DATABASE": str(folder / "panelbot.sqlite3"),
         "PANELBOT_COORDINATORS": str(COORDINATOR_ID),
     }
-    bots = {PANELBOT.key: await children.start(
+    panelbot = await children.start(
         "panelbot", [*PANELBOT_COMMAND, "run"], log=folder / "panelbot.log", env=panelbot_env
-    )}  # fmt: skip
+    )
+    bots = {PANELBOT.key: panelbot}
     for bot, extra in ((ECHO_BOT, []), (ECHO_8, ["--concurrent", "8"])):
         command = [sys.executable, "-m", "bench.echo", "--api-url", apis[bot.key], *extra]
         bots[bot.key] = await children.start(
@@ -308,7 +309,9 @@ async def _launch_bots(
     return bots
 
 
-def _people(rig: Rig, count: int, journeys: Sequence[tuple[Journey, int]]) -> list[Any]:
+def _people(
+    rig: Rig, count: int, journeys: Sequence[tuple[Journey, int]]
+) -> list[tuple[int, Journey]]:
     """`count` new people: journeys[i][1] of each kind first, then the last kind."""
     people: list[tuple[int, Journey]] = []
     for journey, how_many in journeys[:-1]:
