@@ -13,13 +13,14 @@ import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bench import broadcast, scale, throughput
+from bench import broadcast, scale, throughput, trips
 from bench.report import Result, format_table, save
 
 BENCHMARKS: dict[str, Callable[[], Coroutine[Any, Any, Result]]] = {
     "broadcast": broadcast.run,
     "throughput": throughput.run,
     "scale": scale.run,
+    "trips": trips.run,
 }
 
 

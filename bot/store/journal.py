@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.store.db import Database, fetch_all, fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import to_db
 
 # Telegram keeps an unconfirmed update for 24 hours; a finished one kept longer than that
@@ -36,12 +35,12 @@ async def record(db: Database, update_id: int, payload: str, now: datetime) -> b
     return bool(saved)
 
 
-async def is_unfinished(tx: aiosqlite.Connection, update_id: int) -> bool:
+async def is_unfinished(tx: Tx, update_id: int) -> bool:
     row = await fetch_one(tx, "SELECT done FROM update_journal WHERE update_id = ?", (update_id,))
     return row is not None and not row[0]
 
 
-async def unfinished_payloads(tx: aiosqlite.Connection) -> list[str]:
+async def unfinished_payloads(tx: Tx) -> list[str]:
     """What a crash left unhandled, oldest first."""
     rows = await fetch_all(
         tx, "SELECT payload FROM update_journal WHERE done = 0 ORDER BY update_id"

@@ -182,9 +182,7 @@ class JournalingQueue(asyncio.Queue[object]):
 
     async def _record(self, update: Update) -> bool:
         """Save the update; False if it was already handled (Telegram sent it again)."""
-        if await journal.record(
-            self._db, update.update_id, update.to_json(), self._clock.now()
-        ):
+        if await journal.record(self._db, update.update_id, update.to_json(), self._clock.now()):
             return True
         async with self._db.transaction() as tx:
             return await journal.is_unfinished(tx, update.update_id)
