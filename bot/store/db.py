@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from importlib import resources
@@ -29,6 +29,11 @@ MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # The incoming event (a Telegram update id) being handled right now, if any. A unit of work
 # that commits marks it done in the same transaction, so its effects and "handled" are one.
 handling_event: ContextVar[int | None] = ContextVar("handling_event", default=None)
+# Work that belongs to the update being handled, saved in the transaction that marks it done
+# (also_when_done), so that it costs no transaction of its own.
+_with_event: ContextVar[tuple[Callable[[Tx], Awaitable[None]], ...]] = ContextVar(
+    "with_event", default=()
+)
 # The task whose unit of work is open right now, and its handle, so that a use case called
 # inside it joins it.
 _open_in: ContextVar[tuple[asyncio.Task[Any], Tx] | None] = ContextVar("open_in", default=None)
@@ -38,6 +43,12 @@ _scrub_asked: ContextVar[bool] = ContextVar("scrub_asked", default=False)
 BUSY_TIMEOUT_MS = 5000
 # The database, -wal and -shm files hold health data: only the bot's own user may read them.
 PRIVATE_FILE = 0o600
+
+
+def also_when_done(work: Callable[[Tx], Awaitable[None]]) -> None:
+    """Do `work` in the transaction that marks the update being handled as done (the
+    update's own unit of work, or the journal's mark at the end of handling)."""
+    _with_event.set((*_with_event.get(), work))
 
 
 def scrub_after_commit() -> None:
@@ -187,6 +198,8 @@ class Database:
                 yield tx
                 event = handling_event.get()
                 if event is not None:
+                    for work in _with_event.get():
+                        await work(tx)
                     await mark_event_done(tx, event)
             except BaseException:
                 # SQLite has already rolled back after some errors (a full disk); a second
@@ -201,6 +214,7 @@ class Database:
             await self._commit(tx)
             if event is not None:
                 handling_event.set(None)  # done: later units of work need not say so again
+                _with_event.set(())
             self._scrub_due = self._scrub_due or asked
             if self._scrub_due:
                 await self._checkpoint()

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.model import Volunteer
 from bot.store import need_states
-from bot.store.db import Database, fetch_all, fetch_one, scrub_after_commit
+from bot.store.db import fetch_all, fetch_one, scrub_after_commit
 from bot.store.sql import chunked, marks
 from bot.store.tx import Tx
 from bot.timeutil import from_db, from_db_optional, to_db
@@ -108,15 +108,14 @@ async def update(tx: Tx, volunteer_id: int, **fields: object) -> None:
     )
 
 
-async def reachable_again(db: Database, telegram_id: int) -> bool:
+async def reachable_again(tx: Tx, telegram_id: int) -> bool:
     """Someone marked unreachable (they blocked the bot) has written to it, so they unblocked
-    it: reminders and broadcasts reach them again. One statement on its own, not a unit of
-    work, so it never marks the update being handled as done. True if they were unreachable."""
-    changed = await db.execute_alone(
+    it: reminders and broadcasts reach them again. True if they were unreachable."""
+    changed = await tx.execute(
         "UPDATE volunteers SET unreachable = 0 WHERE telegram_id = ? AND unreachable = 1",
         (telegram_id,),
     )
-    return changed > 0
+    return changed.rowcount > 0
 
 
 async def set_needs_consent(tx: Tx, volunteer_id: int, now: datetime | None) -> None:

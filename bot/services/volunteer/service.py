@@ -25,6 +25,7 @@ from bot.services.volunteer.steps import StepCtx
 from bot.services.volunteer.typed_answers import LAPSES_AFTER
 from bot.services.volunteer.typed_buttons import match_button
 from bot.store import applications, journeys, panels, prompts, volunteers
+from bot.store.db import also_when_done
 from bot.store.tx import Tx
 from messages import label, render
 
@@ -417,10 +418,15 @@ class VolunteerService:
             await journeys.delete(tx, person.telegram_id)
             return Outcome([_say("volunteer/cancelled")])
 
-    async def heard_from(self, telegram_id: int) -> None:
-        """Anyone who writes to the bot can be reached by it, whatever a send found before."""
-        if await volunteers.reachable_again(self.app.db, telegram_id):
-            log.info("a volunteer who had blocked the bot is back")
+    def heard_from(self, telegram_id: int) -> None:
+        """Anyone who writes to the bot can be reached by it, whatever a send found before:
+        saved with the update they sent, in its own unit of work."""
+
+        async def mark(tx: Tx) -> None:
+            if await volunteers.reachable_again(tx, telegram_id):
+                log.info("a volunteer who had blocked the bot is back")
+
+        also_when_done(mark)
 
     async def status(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:
