@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bench import broadcast, scale, throughput
+from bench import broadcast, scale, throughput, trips
 from bench.fair import throughput as throughput_procs
 from bench.report import Result, format_table, save
 
@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, Callable[[], Coroutine[Any, Any, Result]]] = {
     "throughput": throughput.run,
     "throughput-procs": throughput_procs.run,
     "scale": scale.run,
+    "trips": trips.run,
 }
 
 

@@ -11,7 +11,6 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-import aiosqlite
 from markupsafe import Markup
 
 from bot import views
@@ -23,6 +22,7 @@ from bot.services.volunteer import info, notify, team
 from bot.services.volunteer.steps import STEPS, Edit, Next, StepCtx, StepResult, button, say
 from bot.services.volunteer.typed_buttons import match_button
 from bot.store import applications, journeys, panels, questions, volunteers
+from bot.store.tx import Tx
 from bot.text import QUESTION_MAX, clean
 from messages import label, render
 
@@ -59,7 +59,7 @@ NOTE_STEPS = frozenset({"needs_note", "conflicts"})
 KEYBOARD_ONLY_STEPS = frozenset({"info", "summary", "question"})
 
 
-async def load(app: AppContext, tx: aiosqlite.Connection, person: Person) -> StepCtx | None:
+async def load(app: AppContext, tx: Tx, person: Person) -> StepCtx | None:
     journey = await journeys.get(tx, person.telegram_id)
     if journey is None:
         return None
