@@ -16,13 +16,14 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from bot.store.tx import Trips, Tx
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -134,6 +135,9 @@ class Database:
             await conn.execute("PRAGMA secure_delete=ON")
             db = cls(conn)
             await db.migrate()
+            # From now on no statement waits for a lock unless asked (_waiting), which is
+            # done on aiosqlite's thread only, never the loop's.
+            await conn.execute("PRAGMA busy_timeout=0")
         except sqlite3.Error as error:
             await conn.close()
             raise DatabaseUnusable(_why(error)) from None
@@ -169,8 +173,10 @@ class Database:
         """One statement as its own transaction (SQLite commits it by itself): one trip to the
         database thread instead of three. Returns how many rows it changed."""
         async with self._lock:
-            cursor = await self._conn.execute(sql, parameters)
-            return cursor.rowcount
+            tx = Tx(self._conn, self.trips, inline=False)
+            tx.trips.statements += 1
+            raw = self._conn._conn
+            return await tx.on_thread(_waiting, raw, _rowcount, raw, sql, parameters)
 
     @asynccontextmanager
     async def transaction(self, *, inline: bool = False) -> AsyncIterator[Tx]:
@@ -222,19 +228,15 @@ class Database:
     async def _begin(self, tx: Tx) -> None:
         """Take the write lock. On the loop's thread only if it is free now: waiting for
         another program (up to busy_timeout) is for aiosqlite's thread, never the loop's."""
+        raw = self._conn._conn
+        tx.trips.statements += 1
         if tx.inline:
-            raw = self._conn._conn
-            raw.execute("PRAGMA busy_timeout=0")
             try:
-                raw.execute("BEGIN IMMEDIATE")
-                tx.trips.statements += 1
+                raw.execute("BEGIN IMMEDIATE")  # busy_timeout is 0: it fails at once if held
                 return
             except sqlite3.OperationalError:
                 pass  # held by someone else: wait for it below, off the loop
-            finally:
-                raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        tx.trips.statements += 1
-        await tx.on_thread(_begin_immediate, self._conn._conn)
+        await tx.on_thread(_waiting, raw, _begin_immediate, raw)
 
     async def _commit(self, tx: Tx) -> None:
         """COMMIT on aiosqlite's thread: it may write the WAL back and sync the disk. If it
@@ -251,8 +253,9 @@ class Database:
         """Copy the WAL into the main file and truncate it to nothing. Outside any
         transaction (SQLite cannot checkpoint inside one); if a reader (a backup, say) holds
         old pages, it is tried again after the next commit."""
-        rows = await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
-        busy = next(iter(rows))[0]
+        raw = self._conn._conn
+        tx = Tx(self._conn, self.trips, inline=False)
+        busy = await tx.on_thread(_waiting, raw, _checkpoint_busy, raw)
         self._scrub_due = bool(busy)
         if busy:
             log.warning("the WAL could not be truncated after a deletion; trying again later")
@@ -272,6 +275,25 @@ async def mark_event_done(conn: Tx, event_id: int) -> None:
     await conn.execute(
         "UPDATE update_journal SET done = 1, payload = '' WHERE update_id = ?", (event_id,)
     )
+
+
+def _waiting(conn: sqlite3.Connection, function: Callable[..., T], *args: Any) -> T:
+    """Run `function` (on aiosqlite's thread) waiting up to BUSY_TIMEOUT_MS for another
+    program that holds the file; the connection otherwise never waits."""
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    try:
+        return function(*args)
+    finally:
+        conn.execute("PRAGMA busy_timeout=0")
+
+
+def _rowcount(conn: sqlite3.Connection, sql: str, parameters: Iterable[Any]) -> int:
+    return conn.execute(sql, parameters).rowcount  # type: ignore[arg-type]
+
+
+def _checkpoint_busy(conn: sqlite3.Connection) -> bool:
+    (busy, _, _) = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return bool(busy)
 
 
 def _begin_immediate(conn: sqlite3.Connection) -> None:
