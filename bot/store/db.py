@@ -40,6 +40,8 @@ _with_event: ContextVar[tuple[Callable[[Tx], Awaitable[None]], ...]] = ContextVa
 _open_in: ContextVar[tuple[asyncio.Task[Any], Tx] | None] = ContextVar("open_in", default=None)
 # Set by a unit of work that deleted personal data (bot.store.db.scrub_after_commit).
 _scrub_asked: ContextVar[bool] = ContextVar("scrub_asked", default=False)
+# SQLite's own automatic checkpoint comes after about 1,000 pages; one update writes 3-6.
+CHECKPOINT_EVERY = 200
 # How long a statement waits for another program that holds the file (a backup, say).
 BUSY_TIMEOUT_MS = 5000
 # The database, -wal and -shm files hold health data: only the bot's own user may read them.
@@ -110,6 +112,7 @@ class Database:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._scrub_due = False
+        self._commits = 0  # since the last checkpoint
         self.trips = Trips()
 
     @classmethod
@@ -136,8 +139,10 @@ class Database:
             db = cls(conn)
             await db.migrate()
             # From now on no statement waits for a lock unless asked (_waiting), which is
-            # done on aiosqlite's thread only, never the loop's.
+            # done on aiosqlite's thread only, never the loop's; and no COMMIT checkpoints
+            # (Database._commit does, off the loop).
             await conn.execute("PRAGMA busy_timeout=0")
+            await conn.execute("PRAGMA wal_autocheckpoint=0")
         except sqlite3.Error as error:
             await conn.close()
             raise DatabaseUnusable(_why(error)) from None
@@ -239,15 +244,28 @@ class Database:
         await tx.on_thread(_waiting, raw, _begin_immediate, raw)
 
     async def _commit(self, tx: Tx) -> None:
-        """COMMIT on aiosqlite's thread: it may write the WAL back and sync the disk. If it
-        fails (a full disk), what is left open is rolled back, so the next unit can begin."""
+        """COMMIT, where the unit ran. It only appends to the WAL (synchronous=NORMAL syncs
+        nothing at a commit); copying the WAL back into the main file, which does sync the
+        disk, is the checkpoint's, done on aiosqlite's thread every CHECKPOINT_EVERY commits
+        instead of inside whichever COMMIT SQLite's own automatic checkpoint would pick.
+        If COMMIT fails (a full disk), what is left open is rolled back, so the next unit can
+        begin."""
+        raw = self._conn._conn
         try:
             tx.trips.statements += 1
-            await tx.on_thread(_commit, self._conn._conn)
+            if tx.inline:
+                raw.execute("COMMIT")
+            else:
+                await tx.on_thread(_commit, raw)
         except BaseException:
             if self._conn.in_transaction:
                 await self._conn.execute("ROLLBACK")
             raise
+        self._commits += 1
+        if self._commits >= CHECKPOINT_EVERY:
+            self._commits = 0
+            tx.trips.statements += 1
+            await tx.on_thread(_checkpoint_passive, raw)
 
     async def _checkpoint(self) -> None:
         """Copy the WAL into the main file and truncate it to nothing. Outside any
@@ -289,6 +307,11 @@ def _waiting(conn: sqlite3.Connection, function: Callable[..., T], *args: Any) -
 
 def _rowcount(conn: sqlite3.Connection, sql: str, parameters: Iterable[Any]) -> int:
     return conn.execute(sql, parameters).rowcount  # type: ignore[arg-type]
+
+
+def _checkpoint_passive(conn: sqlite3.Connection) -> None:
+    # PASSIVE, as SQLite's automatic checkpoint: copies what no reader still needs, never waits.
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 def _checkpoint_busy(conn: sqlite3.Connection) -> bool:
