@@ -26,7 +26,7 @@ class SessionChange:
     after: Session | None  # None: the session was removed, so it is cancelled
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=32)
 def _spec(spec_json: str) -> PanelSpec:
     # Parsing and validating a spec costs more than the query that loads it; specs are frozen.
     # Enough for the panels people are using; a parsed spec (and its key) is about 30 KB, so
