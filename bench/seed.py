@@ -120,7 +120,7 @@ def seed(
         conn.executemany(
             "INSERT INTO volunteers (id, telegram_id, chat_id, name, role, contact, "
             "consented_at, future_panels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
-            [
+            (
                 (
                     v + 1,
                     FIRST_TELEGRAM_ID + v,
@@ -132,7 +132,7 @@ def seed(
                     stamp,
                 )
                 for v in range(volunteers)
-            ],
+            ),
         )
         statuses = [
             "confirmed" if v % every == 0 and v // every < confirmed else "applied"
@@ -142,18 +142,16 @@ def seed(
             "INSERT INTO applications (id, panel_id, volunteer_id, status, interviews, payment, "
             "days, created_at, updated_at, submitted_at) "
             "VALUES (?, ?, ?, ?, 1, 'paid', 'mon', ?, ?, ?)",
-            [
+            (
                 (v + 1, v % panels + 1, v + 1, statuses[v], stamp, stamp, stamp)
                 for v in range(volunteers)
-            ],
+            ),
         )
-        conn.executemany(
-            "INSERT INTO availability (application_id, session_id, answer) VALUES (?, ?, 'yes')",
-            [
-                (v + 1, (v % panels) * per_panel + p + 1)
-                for v in range(volunteers)
-                for p in range(per_panel)
-            ],
+        # A row per person and session of their panel: made inside SQLite, not bound from Python.
+        conn.execute(
+            "INSERT INTO availability (application_id, session_id, answer) "
+            "SELECT a.id, s.id, 'yes' FROM applications a "
+            "JOIN sessions s ON s.panel_id = a.panel_id ORDER BY a.id, s.position"
         )
         conn.executemany(
             CALENDARS_SENT,

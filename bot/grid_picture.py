@@ -11,9 +11,10 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 Answer = Literal["yes", "maybe", "no", "none"]
 ANSWERS: tuple[Answer, ...] = ("yes", "maybe", "no", "none")
@@ -54,6 +55,8 @@ class Column:
 
 @cache
 def _font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     return ImageFont.load_default(size=FONT_SIZE)
 
 
@@ -74,6 +77,10 @@ def draw_grid(
     legend: Mapping[Answer, str],
 ) -> bytes:
     """`answers[row][column]` for each person (row) and session (column); PNG bytes."""
+    # Imported when a picture is drawn, not at start-up: Pillow costs a few MB for all of
+    # the bot's life, and only /availability draws.
+    from PIL import Image, ImageDraw
+
     cell_width = max(CELL_MIN_WIDTH, (WIDTH - NAME_WIDTH) // max(1, len(columns)))
     width = max(WIDTH, NAME_WIDTH + cell_width * len(columns))
     height = HEADER_HEIGHT + ROW_HEIGHT * len(names) + LEGEND_HEIGHT

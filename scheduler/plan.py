@@ -2,9 +2,10 @@
 
 Nothing here sends. `plan` returns the messages to send now (`SendItem`), the keys it
 recorded as skipped, and how many are due but held back by quiet hours. It never holds the
-database for long: one short transaction for retention and queued notices, then one per
+database for long: one transaction for retention's sweep of people with no application,
+one short one for the rest of retention and queued notices, then one per
 PANELS_PER_TRANSACTION panels, and only panels that can have something due are read at all
-(scheduler/load.py). Each transaction records its own skips.
+(bot/store/due.py). Each transaction records its own skips.
 
 Rules, per panel:
 - Calendar: a confirmed person gets one .ics file with all their coming sessions (urgent,
@@ -154,6 +155,10 @@ async def plan(ctx: AppContext, now: datetime) -> Plan:
     """Everything due at `now`; see the module docstring."""
     result = Plan()
     async with ctx.db.transaction() as tx:
+        # On its own: it reads every person, and an update waiting for the database goes
+        # between it and the rest of this tick's first part.
+        await sweep(tx, now)
+    async with ctx.db.transaction() as tx:
         await session_versions.sync(tx, now)
         planner = Planner(ctx, tx, now, result)
         await planner.retention()
@@ -168,6 +173,13 @@ async def plan(ctx: AppContext, now: datetime) -> Plan:
                 await planner.panel(state)
             await planner.record_skips()
     return result
+
+
+async def sweep(tx: Tx, now: datetime) -> None:
+    """Retention's sweep of people with no application left (bot.store.retention.sweep)."""
+    if swept := await retention.sweep(tx, now):
+        log.info("retention: %d person(s) with no application left were trimmed or deleted",
+                 swept)  # fmt: skip
 
 
 class Planner:
@@ -609,9 +621,6 @@ class Planner:
 
     async def retention(self) -> None:
         tx, settings = self.tx, self.ctx.settings
-        if swept := await retention.sweep(tx, self.now):
-            log.info("retention: %d person(s) with no application left were trimmed or deleted",
-                     swept)  # fmt: skip
         coordinators = await coordinator_ids(tx, settings)
         closed = await retention.closed_panels(tx)
         told = await ledger.recorded(

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import textstat  # type: ignore[import-untyped]
-
 PLAIN_SCORE = 60  # Flesch reading ease at or above this reads as plain English
 LONG_SENTENCE = 20  # words
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -36,5 +34,9 @@ def hint(text: str) -> Hint:
         for words in (s.split() for s in sentences(text))
         if len(words) > LONG_SENTENCE
     )
+    # Imported here: loading textstat (its word lists) costs start-up a tenth of a second and
+    # a few MB, for a hint only a broadcast's preview asks for.
+    import textstat  # type: ignore[import-untyped]
+
     score = round(textstat.flesch_reading_ease(text))
     return Hint(max(0, min(100, score)), long)

@@ -27,9 +27,11 @@ class SessionChange:
     after: Session | None  # None: the session was removed, so it is cancelled
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=32)
 def _spec(spec_json: str) -> PanelSpec:
     # Parsing and validating a spec costs more than the query that loads it; specs are frozen.
+    # Enough for the panels people are using; a parsed spec (and its key) is about 30 KB, so
+    # a cache that held every panel the scheduler walks would grow with the database.
     return PanelSpec.from_json(spec_json)
 
 
@@ -92,6 +94,24 @@ async def list_all(tx: Tx, default_tz: ZoneInfo) -> list[Panel]:
         _panel(row, default_tz)
         for row in await fetch_all(tx, "SELECT * FROM panels ORDER BY closes_at, code")
     ]
+
+
+# bot.rules.panels.is_open in SQL: only the panels it can be true of are read and parsed
+# (a parsed spec is about 30 KB; a volunteer's /help must not parse every panel).
+_OPEN = "SELECT * FROM panels WHERE stage = 'recruiting' AND closes_at > ? ORDER BY closes_at, code"
+
+
+async def open_at(tx: Tx, now: datetime, default_tz: ZoneInfo) -> list[Panel]:
+    """The panels taking sign-ups at `now`, the soonest to close first."""
+    return [_panel(row, default_tz) for row in await fetch_all(tx, _OPEN, (to_db(now),))]
+
+
+async def soonest_open(
+    tx: Tx, now: datetime, default_tz: ZoneInfo
+) -> Panel | None:
+    """The first of `open_at`, reading only that one."""
+    row = await fetch_one(tx, f"{_OPEN} LIMIT 1", (to_db(now),))
+    return None if row is None else _panel(row, default_tz)
 
 
 async def sessions(tx: Tx, panel_id: int) -> list[Session]:

@@ -48,48 +48,41 @@ def _snapshot(row: aiosqlite.Row) -> Snapshot:
     )
 
 
+_SNAPSHOT = (
+    "INSERT OR REPLACE INTO session_snapshots (session_id, version, starts_at, ends_at, venue, "
+    "online_link, cancelled, changed_at) "
+    "SELECT s.id, s.version, s.starts_at, s.ends_at, s.venue, s.online_link, s.cancelled, ? "
+    "FROM sessions s WHERE "
+)
+
+
 async def sync(tx: Tx, now: datetime) -> list[int]:
-    """Raise the version of every session that changed since its snapshot; return their ids."""
-    cursor = await tx.execute(
-        "SELECT s.id, s.version, s.starts_at, s.ends_at, s.venue, s.online_link, s.cancelled, "
-        "n.starts_at AS n_starts_at, n.ends_at AS n_ends_at, n.venue AS n_venue, "
-        "n.online_link AS n_online_link, n.cancelled AS n_cancelled, "
-        "n.session_id AS n_session_id "
-        "FROM sessions s LEFT JOIN session_snapshots n "
-        "ON n.session_id = s.id AND n.version = s.version "
-        # Only sessions with no snapshot or a different one: a tick reads none of the rest.
-        "WHERE n.session_id IS NULL OR "
-        + " OR ".join(f"s.{name} IS NOT n.{name}" for name in COMPARED)
-    )
-    changed: list[int] = []
-    snapshots: list[tuple[object, ...]] = []
-    for row in await cursor.fetchall():
-        version = row["version"]
-        if row["n_session_id"] is not None:
-            if all(row[name] == row[f"n_{name}"] for name in COMPARED):
-                continue
-            version += 1
-            changed.append(row["id"])
-        snapshots.append(
-            (
-                row["id"],
-                version,
-                row["starts_at"],
-                row["ends_at"],
-                row["venue"],
-                row["online_link"],
-                row["cancelled"],
-                to_db(now),
-            )
+    """Raise the version of every session that changed since its snapshot; return their ids.
+
+    Snapshots are copied inside SQLite, never through Python: the first tick on a big
+    database (or after an upgrade) has a snapshot to make for every session."""
+    changed = [
+        row["id"]
+        for row in await fetch_all(
+            tx,
+            "SELECT s.id FROM sessions s JOIN session_snapshots n "
+            "ON n.session_id = s.id AND n.version = s.version WHERE "
+            + " OR ".join(f"s.{name} IS NOT n.{name}" for name in COMPARED)
+            + " ORDER BY s.id",
         )
-    await tx.executemany(
-        "UPDATE sessions SET version = version + 1 WHERE id = ?", [(id_,) for id_ in changed]
-    )
+    ]
+    at = to_db(now)
+    for ids in chunked(changed):
+        await tx.execute(
+            f"UPDATE sessions SET version = version + 1 WHERE id IN ({marks(len(ids))})", ids
+        )
+        await tx.execute(f"{_SNAPSHOT}s.id IN ({marks(len(ids))})", (at, *ids))
     await need_states.sessions_moved(tx, changed)
-    await tx.executemany(
-        "INSERT OR REPLACE INTO session_snapshots (session_id, version, starts_at, ends_at, "
-        "venue, online_link, cancelled, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        snapshots,
+    # Sessions never seen before.
+    await tx.execute(
+        f"{_SNAPSHOT}NOT EXISTS (SELECT 1 FROM session_snapshots n "
+        "WHERE n.session_id = s.id AND n.version = s.version)",
+        (at,),
     )
     return changed
 

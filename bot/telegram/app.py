@@ -64,9 +64,10 @@ def build_application(
     send.when_not_reached(application.bot, note_not_reached)
     journal.install(application, ctx.db, updates)
     # Before the volunteer handlers, which take every button and every other command.
-    scheduling.install(application, ctx, lifecycle)
+    scheduler = scheduling.install(application, ctx, lifecycle)
     volunteers = VolunteerService(ctx)
     coordinator_handlers.install(application, ctx, volunteers, lifecycle)
+    scheduling.start_ticking(lifecycle, scheduler)
     volunteer_handlers.register(application, volunteers)
     application.add_error_handler(on_error)
     lifecycle.attach(application)

@@ -43,13 +43,20 @@ def install(application: AnyApplication, ctx: AppContext, lifecycle: Lifecycle) 
     application.bot_data["scheduler"] = runner
     scheduler_handlers.register(application, ctx, runner)
 
-    async def start(app: AnyApplication) -> None:
-        runner.start()
-
     async def stop(app: AnyApplication) -> None:
         # Before the bot's HTTP client closes, so a tick in progress can finish sending.
         await runner.stop()
 
-    lifecycle.on_start(start)
     lifecycle.on_stop(stop)
     return runner
+
+
+def start_ticking(lifecycle: Lifecycle, runner: SchedulerRunner) -> None:
+    """Add the scheduler's start to the bot's start-up; add it after the others. Its first
+    tick catches up on everything (on a big database it holds the database for a tenth of a
+    second or more), so the start-up's own reads go first and people are answered sooner."""
+
+    async def start(app: AnyApplication) -> None:
+        runner.start()
+
+    lifecycle.on_start(start)

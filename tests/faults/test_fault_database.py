@@ -16,6 +16,7 @@ import pytest
 from bot.standin.api import FakeUser
 from bot.timeutil import to_db
 from tests.conftest import World
+from tests.scheduler_helpers import runner
 
 # Longer than SQLite's busy_timeout (5 s), so the journal's insert fails at least once.
 # PANELBOT_FAULT_LOCK_SECONDS=30 tries the 30-second lock of the "Done when".
@@ -79,6 +80,9 @@ async def fill_the_disk(world: World) -> None:
 async def test_a_lock_past_busy_timeout_loses_no_update(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # The blocker below waits on this event loop's thread, where another program would not:
+    # the bot's start-up tick must not be in the middle of a transaction when it comes.
+    await asyncio.wait_for(runner(world).started(), timeout=10)
     blocker = sqlite3.connect(world.settings.database, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:

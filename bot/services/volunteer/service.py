@@ -91,7 +91,7 @@ class VolunteerService:
 
     async def _open_panels(self, tx: Tx, person: Person, *, greeting: bool) -> Outcome:
         now = self.app.clock.now()
-        open_panels = [p for p in await panels.list_all(tx, self._tz) if rules.is_open(p, now)]
+        open_panels = await panels.open_at(tx, now, self._tz)
         buttons = [Button(p.title, PanelByCode("open", p.code).pack()) for p in open_panels]
         template = "volunteer/start" if greeting else "volunteer/open_panels"
         the_team = await team.for_person(self.app, tx, person.telegram_id)

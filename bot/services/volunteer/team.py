@@ -13,7 +13,6 @@ from typing import Any
 from bot.context import AppContext
 from bot.model import Panel
 from bot.panelfile.schema import UK_CRISIS_LINES, Contact, CrisisLine
-from bot.rules import panels as rules
 from bot.store import applications, journeys, panels, volunteers
 from bot.store.tx import Tx
 
@@ -42,9 +41,7 @@ async def panel_of(app: AppContext, tx: Tx, telegram_id: int) -> Panel | None:
         theirs = await applications.for_volunteer(tx, volunteer.id)
         if theirs:
             return await panels.get(tx, theirs[-1].panel_id, tz)
-    now = app.clock.now()
-    open_panels = [p for p in await panels.list_all(tx, tz) if rules.is_open(p, now)]
-    return min(open_panels, key=lambda p: p.closes_at, default=None)
+    return await panels.soonest_open(tx, app.clock.now(), tz)
 
 
 async def for_person(app: AppContext, tx: Tx, telegram_id: int) -> Team:
