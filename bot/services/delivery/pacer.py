@@ -23,19 +23,22 @@ WINDOW = 1.002
 # Starts a second on the grid: LIMIT a WINDOW, so the grid and the count agree, and the count
 # holds a start back only when an earlier request was slow.
 PER_SECOND = LIMIT / WINDOW
-# How far behind its place on the grid a start may fall and the grid still keep its place
-# (the next ones then make it up, as the count allows): a sleep that woke late, a slow
-# request that held a place longer, a loop busy for a moment. Further behind (a longer stall,
-# a rest between broadcasts), the grid moves to now instead: at most about 6 starts close
-# together, never a burst that catches up on a whole stall.
-MAKE_UP = 0.2
+# How far behind its place on the grid a start may fall and the grid still keep its place,
+# so that the next ones make the time up (as the count allows, and never two closer than
+# half a step): a sleep that woke late, a slow request that held its place longer, the loop
+# busy for a moment. Further behind (a longer stall, a rest between broadcasts), the grid
+# moves to now instead of catching up on it.
+MAKE_UP = 0.25
 IN_FLIGHT = 4  # requests waiting for their answer at once
 
 Sleep = Callable[[float], Awaitable[None]]
 Monotonic = Callable[[], float]
 
 
-_PACED: contextvars.ContextVar[bool] = contextvars.ContextVar("paced", default=False)
+# The request the caller is inside, if any.
+_CURRENT: contextvars.ContextVar[_Request | None] = contextvars.ContextVar(
+    "paced_request", default=None
+)
 
 
 class _Request:
@@ -53,8 +56,9 @@ class Pacer:
     The grid is a timeline from the first start after a rest, not a pause after each
     request: a request that takes longer, or a sleep that wakes late, costs no pace, and a
     start up to `make_up` seconds behind its point leaves the grid where it was, so the next
-    ones make up the time. A start further behind (a longer stall, or nothing sent for a
-    while) moves the grid to now rather than catching up in a burst.
+    ones make up the time, at most twice as fast (no two starts closer than half a step). A
+    start further behind (a longer stall, or nothing sent for a while) moves the grid to now
+    rather than catching up on it.
 
     Whatever the grid says, a request starts only while fewer than `limit` requests may still
     be counted. Telegram counts a request somewhere between its start and its answer, so each
@@ -89,6 +93,7 @@ class Pacer:
         self._lock = asyncio.Lock()
         self._permits = asyncio.Semaphore(in_flight)
         self._next = -math.inf  # the next point on the grid
+        self._last = -math.inf  # the last start
         self._held_until = -math.inf
         self._recent: list[_Request] = []  # those that may still be counted
         self._quickest = math.inf  # the shortest round trip seen
@@ -102,13 +107,14 @@ class Pacer:
     @asynccontextmanager
     async def request(self) -> AsyncIterator[None]:
         """Wait for this request's place on the grid; the block is the request, and it counts
-        until the block ends. Call it while holding a `permit()`."""
+        as answered when the block ends, or sooner if `heard()` says so. Call it while holding
+        a `permit()`."""
         started = await self._start()
-        paced = _PACED.set(True)
+        current = _CURRENT.set(started)
         try:
             yield
         finally:
-            _PACED.reset(paced)
+            _CURRENT.reset(current)
             self._answered(started)
 
     @asynccontextmanager
@@ -132,7 +138,15 @@ class Pacer:
     @staticmethod
     def paced() -> bool:
         """Whether the caller is inside `request()` (so already has its place)."""
-        return _PACED.get()
+        return _CURRENT.get() is not None
+
+    def heard(self) -> None:
+        """The answer to the caller's request has come back (the HTTP layer says so, before
+        the caller has read it): Telegram counted it before now. The sooner this is known,
+        the less a request that was merely slow to be read holds its place."""
+        current = _CURRENT.get()
+        if current is not None:
+            self._answered(current)
 
     @contextmanager
     def sending(self) -> Iterator[None]:
@@ -155,6 +169,8 @@ class Pacer:
         self._held_until = max(self._held_until, self._clock() + seconds)
 
     def _answered(self, started: _Request) -> None:
+        if started.answered_at is not None:
+            return
         started.answered_at = self._clock()
         self._quickest = min(self._quickest, started.answered_at - started.started_at)
         self._news.set()
@@ -172,7 +188,7 @@ class Pacer:
                 grid = max(self._next, self._held_until)
                 now = self._clock()
                 self._recent = [r for r in self._recent if self._counted_until(r) > now]
-                target = grid
+                target = max(grid, self._last + self.interval / 2)
                 if len(self._recent) >= self.limit:
                     # The moment enough of them stop counting for this one to be the limit-th.
                     ends = sorted(self._counted_until(r) for r in self._recent)
@@ -186,6 +202,7 @@ class Pacer:
                 # Then look again: a hold() may have come in while this slept.
                 await self._sleep(target - now)
             self._next = (grid if now - grid <= self.make_up else now) + self.interval
+            self._last = now
             started = _Request(now)
             self._recent.append(started)
             return started
