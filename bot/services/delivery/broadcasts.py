@@ -64,6 +64,7 @@ class Report:
     skipped: int = 0
     total: int = 0
     waits: int = 0  # 429s received
+    writes: int = 0  # ledger transactions its senders took
 
     @property
     def done(self) -> int:
@@ -187,6 +188,7 @@ class BroadcastRunner:
             ),
             return_exceptions=True,
         )
+        report.writes += turns.writes
         for outcome in ended:
             if isinstance(outcome, BaseException):
                 raise outcome

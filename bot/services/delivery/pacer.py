@@ -16,12 +16,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
 LIMIT = 30  # Telegram's requests a second per bot (every method with a chat_id counts)
-# How long a request counts, at least. Telegram's second is 1.0; the 2 ms over are more than
-# the quickest round trip to the stand-in, so that even a request that reached it at once
-# cannot be the 31st of a second (with Telegram's longer round trips they are the margin).
+# How long a request counts, at least: Telegram's second, and 2 ms over. The count below
+# takes each way to be no quicker than the quickest round trip seen; the 2 ms are about that
+# round trip to a stand-in in the same process, so there it holds even if that were wrong.
 WINDOW = 1.002
-# Starts a second on the grid: LIMIT a WINDOW, so the grid and the count agree, and the count
-# holds a start back only when an earlier request was slow.
+# Starts a second on the grid: LIMIT a WINDOW, the most the count allows, so that nothing is
+# given away; the count holds a start back only when an earlier one was slow or late.
 PER_SECOND = LIMIT / WINDOW
 # How far behind its place on the grid a start may fall and the grid still keep its place,
 # so that the next ones make the time up (as the count allows, and never two closer than

@@ -42,7 +42,7 @@ class Turns:
     def __init__(self, app: AppContext, broadcast_id: int) -> None:
         self.app = app
         self.broadcast_id = broadcast_id
-        self.writes = 0  # transactions, for the curious (the benchmark)
+        self.writes = 0  # transactions so far
         self._waiting: list[_Turn] = []
         self._writing: asyncio.Task[None] | None = None
 
