@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m bench` (all) or `python -m bench --only throughput`.
+"""Run the benchmarks: `python -m bench` (all) or `python -m bench --only throughput-procs`.
 
 Each prints its table and writes its figures to bench/results/<name>.json. The exit status
 is 0 when every benchmark ran, whether or not it met its targets (the tables say).
@@ -13,13 +13,16 @@ import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bench import broadcast, scale, throughput
+from bench import broadcast, scale, throughput, trips
+from bench.fair import throughput as throughput_procs
 from bench.report import Result, format_table, save
 
 BENCHMARKS: dict[str, Callable[[], Coroutine[Any, Any, Result]]] = {
     "broadcast": broadcast.run,
     "throughput": throughput.run,
+    "throughput-procs": throughput_procs.run,
     "scale": scale.run,
+    "trips": trips.run,
 }
 
 

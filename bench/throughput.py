@@ -1,7 +1,10 @@
-"""Throughput: updates per second through the sign-up journey, against a plain echo bot.
+"""Throughput, in-process (old): updates per second through the sign-up journey, against a
+plain echo bot, everything in this one process.
 
-Both bots are real python-telegram-bot Applications polling an in-process stand-in Bot API
-over real HTTP. The echo bot handles one update at a time (PTB's default); panelbot handles
+Kept for one release beside bench/fair (`throughput-procs`), which runs the stand-in and the
+load in processes of their own, so that the change of instrument is visible. Here both bots
+are real python-telegram-bot Applications polling an in-process stand-in Bot API over real
+HTTP. The echo bot handles one update at a time (PTB's default); panelbot handles
 different people's updates side by side, each person's in order (bot/telegram/ordering.py).
 Simulated people act in a closed loop: each sends an update and waits until the bot has
 handled it before sending the next; CONCURRENCY people act at once, so the bot always has
@@ -23,7 +26,6 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +35,12 @@ from telegram.ext import ContextTypes, TypeHandler
 from bench.common import EXAMPLE_CODE, TOKEN, open_panelbot
 from bench.echo import build_echo_application
 from bench.report import Result, Target
+from bench.steps import ECHO, FULL_EVERY, Step, find_button, first_contact, whole_journey
 from bot.standin.api import FakeBotApi, FakeUser
 from bot.standin.harness import DONE_GROUP, AnyApplication, BotHarness, Reply
 from bot.telegram.app import build_application
 
 VOLUNTEERS = 10_000
-FULL_EVERY = 200  # 1 volunteer in 200 goes through the whole journey
 ECHO_PEOPLE = 2_000  # enough for a steady rate: the echo bot keeps nothing per person
 WARM_UP = 50
 ROUNDS = 5
@@ -46,40 +48,8 @@ CONCURRENCY = 32
 TARGET_RATIO = 0.5
 
 
-@dataclasses.dataclass(frozen=True)
-class Step:
-    """One update a person sends: typed text, or a press on the newest button whose
-    callback data matches a pattern such as "v:info:next.*"."""
-
-    name: str
-    text: str | None = None
-    press: str | None = None
-
-
-FIRST_CONTACT = (
-    Step("open the sign-up link", text=f"/start {EXAMPLE_CODE}"),
-    Step("agree to the privacy notice", press="c:agree:*"),
-)
-WHOLE_JOURNEY = (
-    *FIRST_CONTACT,
-    *[Step("turn an information page", press="v:info:next.*")] * 8,
-    Step("type their name", text="Sam"),
-    Step("choose a role", press="v:role:service_user"),
-    Step("skip contact details", press="v:contact:skip"),
-    Step("agree to keep needs", press="v:needs_consent:yes"),
-    Step("tick a need", press="v:needs:t.reading_stand"),
-    Step("tick a need", press="v:needs:t.drinks"),
-    Step("finish needs", press="v:needs:done"),
-    Step("skip the needs note", press="v:needs_note:skip"),
-    *[Step("answer availability", press="v:availability:*.yes")] * 6,
-    Step("tick a day", press="v:days:t.mon"),
-    Step("finish days", press="v:days:done"),
-    Step("declare no conflicts", press="v:conflicts:none"),
-    Step("choose interviews", press="v:interviews:yes"),
-    Step("choose payment", press="v:payment:paid"),
-    Step("send the application", press="v:summary:send"),
-)
-ECHO = (Step("/start", text="/start"), Step("press a button", press="choice:*"))
+FIRST_CONTACT = first_contact(EXAMPLE_CODE)
+WHOLE_JOURNEY = whole_journey(EXAMPLE_CODE)
 
 
 class TimedApi(FakeBotApi):
@@ -172,13 +142,13 @@ class Bench:
 
 
 def _find_button(reply: Reply, pattern: str) -> tuple[int, str]:
-    for message in reversed(reply.messages + reply.edited):
-        for row in message.buttons:
-            for button in row:
-                if button.callback_data and fnmatchcase(button.callback_data, pattern):
-                    return message.message_id, button.callback_data
-    shown = [m.button_texts for m in reply.messages + reply.edited]
-    raise AssertionError(f"no button matching {pattern!r}; buttons: {shown}")
+    return find_button(
+        [
+            (m.message_id, [b.callback_data for row in m.buttons for b in row if b.callback_data])
+            for m in reply.messages + reply.edited
+        ],
+        pattern,
+    )
 
 
 @asynccontextmanager
@@ -293,7 +263,8 @@ async def run(volunteers: int = VOLUNTEERS, echo_people: int = ECHO_PEOPLE) -> R
     return Result(
         name="throughput",
         title=(
-            f"Throughput: {volunteers:,} volunteers (1 in {FULL_EVERY} the whole journey), "
+            f"Throughput, in-process (old): {volunteers:,} volunteers "
+            f"(1 in {FULL_EVERY} the whole journey), "
             f"{CONCURRENCY} at a time"
         ),
         header=(

@@ -214,7 +214,7 @@ class ReminderAnswer(CallbackData, prefix="r"):
 
 @dataclass(frozen=True)
 class ReminderDetails(CallbackData, prefix="rd"):
-    """"More details" on a reminder: the rest of what to know, shown in the same message."""
+    """ "More details" on a reminder: the rest of what to know, shown in the same message."""
 
     application_id: Id
     session_id: Id

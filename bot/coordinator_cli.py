@@ -13,13 +13,12 @@ import argparse
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.store import coordinator_reach, coordinators, panels
 from bot.store.db import Database
 from bot.store.rights import ROLES, rights_of
+from bot.store.tx import Tx
 
 COMMANDS = ("coordinator", "audit")
 
@@ -80,7 +79,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         await db.close()
 
 
-async def _list(tx: aiosqlite.Connection, settings: Settings) -> int:
+async def _list(tx: Tx, settings: Settings) -> int:
     listed = await coordinators.listed(tx)
     reach = await coordinator_reach.everyone(tx)
     codes = {p.id: p.code for p in await panels.list_all(tx, settings.timezone)}
@@ -104,9 +103,7 @@ async def _list(tx: aiosqlite.Connection, settings: Settings) -> int:
     return 0
 
 
-async def _add(
-    tx: aiosqlite.Connection, user_id: int, code: str | None, role: str | None
-) -> int:
+async def _add(tx: Tx, user_id: int, code: str | None, role: str | None) -> int:
     menu = "Their command menu appears when the bot next starts."
     if code is None and role is not None:
         print("--role goes with --panel CODE: without a panel they own every panel.")
@@ -133,9 +130,7 @@ async def _add(
     return 0
 
 
-async def _remove(
-    tx: aiosqlite.Connection, settings: Settings, user_id: int, code: str | None
-) -> int:
+async def _remove(tx: Tx, settings: Settings, user_id: int, code: str | None) -> int:
     if user_id in settings.coordinators:
         print(f"{user_id} is in PANELBOT_COORDINATORS: remove it there and restart the bot.")
         return 1

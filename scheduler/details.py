@@ -1,4 +1,4 @@
-""""More details" on a reminder: the same message, redrawn with the rest of what to know.
+""" "More details" on a reminder: the same message, redrawn with the rest of what to know.
 
 A press counts only from the person the reminder is for, while they still have a place,
 for the session as it stands; anything else is an old button.

@@ -42,8 +42,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.calendar import calendar_key
 from bot.config import QuietHours
 from bot.context import AppContext
@@ -75,6 +73,7 @@ from bot.store import due as load
 from bot.store.due import PanelState
 from bot.store.rights import coordinator_ids, coordinators_of
 from bot.store.sql import chunked
+from bot.store.tx import Tx
 from scheduler import compose
 from scheduler.compose import invite_reply, nudge_reply
 
@@ -91,7 +90,7 @@ PANELS_PER_TRANSACTION = 20
 RETENTION_KINDS = ("retention_warning", "retention_done")
 UNREACHED = "coordinator_unreached"
 
-AfterSent = Callable[[aiosqlite.Connection, datetime], Awaitable[None]]
+AfterSent = Callable[[Tx, datetime], Awaitable[None]]
 
 
 @dataclass
@@ -174,9 +173,7 @@ async def plan(ctx: AppContext, now: datetime) -> Plan:
 class Planner:
     """Plans inside one transaction, adding to `result`."""
 
-    def __init__(
-        self, ctx: AppContext, tx: aiosqlite.Connection, now: datetime, result: Plan
-    ) -> None:
+    def __init__(self, ctx: AppContext, tx: Tx, now: datetime, result: Plan) -> None:
         self.ctx = ctx
         self.tx = tx
         self.now = now
@@ -710,11 +707,9 @@ def _same(reply: Reply) -> Reply:
     return reply
 
 
-async def _invited(
-    application_id: int, panel_id: int, tx: aiosqlite.Connection, now: datetime
-) -> None:
+async def _invited(application_id: int, panel_id: int, tx: Tx, now: datetime) -> None:
     await outcomes.invite(tx, application_id, panel_id, now)
 
 
-async def _mark_warned(panel_id: int, tx: aiosqlite.Connection, now: datetime) -> None:
+async def _mark_warned(panel_id: int, tx: Tx, now: datetime) -> None:
     await retention.mark_warned(tx, panel_id, now)

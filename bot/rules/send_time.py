@@ -35,9 +35,9 @@ def _day(match: re.Match[str], today: date) -> date | None:
 def parse_send_time(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     """The moment meant, in UTC; None if it cannot be read (past times are the caller's)."""
     match = _PATTERN.match(" ".join(text.lower().split()))
-    if match is None or (match["iso"] is None and match["word"] is None and not (
-        match["minute"] or match["half"]
-    )):
+    if match is None or (
+        match["iso"] is None and match["word"] is None and not (match["minute"] or match["half"])
+    ):
         return None  # a bare number is too easy to mistype
     day = _day(match, now.astimezone(tz).date())
     hour, minute = int(match["hour"]), int(match["minute"] or 0)

@@ -224,7 +224,7 @@ class SandboxChat:
             if message.buttons or before is not None:
                 self._print_message(message)
             return
-        added = message.text[len(before):].strip()
+        added = message.text[len(before) :].strip()
         if added:
             self._print(f"     {added}")
 

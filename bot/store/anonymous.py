@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiosqlite
-
 from bot.store.db import fetch_all
+from bot.store.tx import Tx
 
 
-async def positions(
-    tx: aiosqlite.Connection, panel_id: int, application_ids: Sequence[int]
-) -> dict[int, int]:
+async def positions(tx: Tx, panel_id: int, application_ids: Sequence[int]) -> dict[int, int]:
     """The position of each application, giving new ones the next free positions in order."""
     known = {
         row["application_id"]: row["position"]

@@ -12,6 +12,7 @@ import aiosqlite
 from bot.model import Answer, Application
 from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
+from bot.store.tx import Tx
 from bot.timeutil import from_db_optional, to_db
 
 EDITABLE = frozenset(
@@ -65,19 +66,19 @@ def _application(
     )
 
 
-async def get(tx: aiosqlite.Connection, application_id: int) -> Application | None:
+async def get(tx: Tx, application_id: int) -> Application | None:
     row = await fetch_one(tx, _WHOLE + "WHERE a.id = ?", (application_id,))
     return None if row is None else _whole(row)
 
 
-async def find(tx: aiosqlite.Connection, panel_id: int, volunteer_id: int) -> Application | None:
+async def find(tx: Tx, panel_id: int, volunteer_id: int) -> Application | None:
     row = await fetch_one(
         tx, _WHOLE + "WHERE a.panel_id = ? AND a.volunteer_id = ?", (panel_id, volunteer_id)
     )
     return None if row is None else _whole(row)
 
 
-async def for_volunteer(tx: aiosqlite.Connection, volunteer_id: int) -> list[Application]:
+async def for_volunteer(tx: Tx, volunteer_id: int) -> list[Application]:
     return [
         _whole(row)
         for row in await fetch_all(
@@ -86,7 +87,7 @@ async def for_volunteer(tx: aiosqlite.Connection, volunteer_id: int) -> list[App
     ]
 
 
-async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Application]:
+async def for_panel(tx: Tx, panel_id: int) -> list[Application]:
     return [
         _whole(row)
         for row in await fetch_all(
@@ -95,9 +96,7 @@ async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Application
     ]
 
 
-async def _many(
-    tx: aiosqlite.Connection, where: str, params: Sequence[object]
-) -> list[Application]:
+async def _many(tx: Tx, where: str, params: Sequence[object]) -> list[Application]:
     """Applications matching `where` (on `a`), in submission order: three queries in all."""
     rows = await fetch_all(
         tx, f"SELECT a.* FROM applications a WHERE {where} ORDER BY a.submitted_at, a.id", params
@@ -128,7 +127,7 @@ async def _many(
 
 
 async def for_panels(
-    tx: aiosqlite.Connection, panel_ids: Sequence[int], statuses: Collection[str]
+    tx: Tx, panel_ids: Sequence[int], statuses: Collection[str]
 ) -> list[Application]:
     """The panels' applications in these statuses, in submission order, set-based."""
     if not panel_ids or not statuses:
@@ -137,9 +136,7 @@ async def for_panels(
     return await _many(tx, where, (*panel_ids, *statuses))
 
 
-async def get_many(
-    tx: aiosqlite.Connection, application_ids: Iterable[int]
-) -> dict[int, Application]:
+async def get_many(tx: Tx, application_ids: Iterable[int]) -> dict[int, Application]:
     found: dict[int, Application] = {}
     for ids in chunked(sorted(set(application_ids))):
         for application in await _many(tx, f"a.id IN ({marks(len(ids))})", ids):
@@ -147,9 +144,7 @@ async def get_many(
     return found
 
 
-async def create(
-    tx: aiosqlite.Connection, panel_id: int, volunteer_id: int, now: datetime
-) -> Application:
+async def create(tx: Tx, panel_id: int, volunteer_id: int, now: datetime) -> Application:
     """Start a draft, or reopen one the person withdrew earlier."""
     await tx.execute(
         "INSERT INTO applications (panel_id, volunteer_id, created_at, updated_at) "
@@ -163,9 +158,7 @@ async def create(
     return application
 
 
-async def update(
-    tx: aiosqlite.Connection, application_id: int, now: datetime, **fields: object
-) -> None:
+async def update(tx: Tx, application_id: int, now: datetime, **fields: object) -> None:
     unknown = fields.keys() - EDITABLE
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -177,13 +170,11 @@ async def update(
     )
 
 
-async def delete(tx: aiosqlite.Connection, application_id: int) -> None:
+async def delete(tx: Tx, application_id: int) -> None:
     await tx.execute("DELETE FROM applications WHERE id = ?", (application_id,))
 
 
-async def set_availability(
-    tx: aiosqlite.Connection, application_id: int, answers: Mapping[int, str]
-) -> None:
+async def set_availability(tx: Tx, application_id: int, answers: Mapping[int, str]) -> None:
     await tx.executemany(
         "INSERT INTO availability (application_id, session_id, answer) VALUES (?, ?, ?) "
         "ON CONFLICT (application_id, session_id) DO UPDATE SET answer = excluded.answer",
@@ -191,9 +182,7 @@ async def set_availability(
     )
 
 
-async def set_conflicts(
-    tx: aiosqlite.Connection, application_id: int, organisations: Iterable[str]
-) -> None:
+async def set_conflicts(tx: Tx, application_id: int, organisations: Iterable[str]) -> None:
     await tx.execute("DELETE FROM conflicts WHERE application_id = ?", (application_id,))
     await tx.executemany(
         "INSERT INTO conflicts (application_id, organisation) VALUES (?, ?)",

@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.store.db import fetch_all
 from bot.store.sql import chunked, marks
+from bot.store.tx import Tx
 from bot.timeutil import from_db_optional, to_db
 
 
@@ -35,7 +36,7 @@ def _mark(row: aiosqlite.Row) -> Mark:
 
 
 async def set_mark(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     application_id: int,
     session_id: int,
     *,
@@ -53,7 +54,7 @@ async def set_mark(
     )
 
 
-async def save(tx: aiosqlite.Connection, session_id: int, now: datetime) -> None:
+async def save(tx: Tx, session_id: int, now: datetime) -> None:
     """The coordinator finished marking this session: thank those who came."""
     await tx.execute(
         "UPDATE attendance SET saved_at = ? WHERE session_id = ? AND saved_at IS NULL",
@@ -61,14 +62,14 @@ async def save(tx: aiosqlite.Connection, session_id: int, now: datetime) -> None
     )
 
 
-async def for_session(tx: aiosqlite.Connection, session_id: int) -> dict[int, Mark]:
+async def for_session(tx: Tx, session_id: int) -> dict[int, Mark]:
     return {
         r["application_id"]: _mark(r)
         for r in await fetch_all(tx, "SELECT * FROM attendance WHERE session_id = ?", (session_id,))
     }
 
 
-async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Mark]:
+async def for_panel(tx: Tx, panel_id: int) -> list[Mark]:
     return [
         _mark(r)
         for r in await fetch_all(
@@ -80,7 +81,7 @@ async def for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Mark]:
     ]
 
 
-async def for_panels(tx: aiosqlite.Connection, panel_ids: Sequence[int]) -> dict[int, list[Mark]]:
+async def for_panels(tx: Tx, panel_ids: Sequence[int]) -> dict[int, list[Mark]]:
     """`for_panel` for each panel, by panel id."""
     found: dict[int, list[Mark]] = {panel_id: [] for panel_id in panel_ids}
     for ids in chunked(panel_ids):

@@ -9,6 +9,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.store.db import fetch_all, fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import to_db
 
 SETTLED = ("delivered", "failed", "blocked")
@@ -51,9 +52,7 @@ def _broadcast(row: aiosqlite.Row) -> Broadcast:
     )
 
 
-async def create(
-    tx: aiosqlite.Connection, panel_id: int, coordinator_id: int, text: str, now: datetime
-) -> int:
+async def create(tx: Tx, panel_id: int, coordinator_id: int, text: str, now: datetime) -> int:
     cursor = await tx.execute(
         "INSERT INTO broadcasts (panel_id, coordinator_id, text, created_at) VALUES (?, ?, ?, ?)",
         (panel_id, coordinator_id, text, to_db(now)),
@@ -61,13 +60,13 @@ async def create(
     return int(cursor.lastrowid or 0)
 
 
-async def get(tx: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
+async def get(tx: Tx, broadcast_id: int) -> Broadcast | None:
     row = await fetch_one(tx, "SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
     return None if row is None else _broadcast(row)
 
 
 async def set_audience(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     broadcast_id: int,
     audience: str,
     session_id: int | None = None,
@@ -80,9 +79,7 @@ async def set_audience(
     )
 
 
-async def choosable(
-    tx: aiosqlite.Connection, panel_id: int, statuses: Sequence[str]
-) -> list[tuple[int, str]]:
+async def choosable(tx: Tx, panel_id: int, statuses: Sequence[str]) -> list[tuple[int, str]]:
     """(volunteer id, name) of those the bot can reach with one of `statuses`, by name."""
     marks = ", ".join("?" for _ in statuses)
     found = await fetch_all(
@@ -96,14 +93,14 @@ async def choosable(
     return [(int(row["id"]), str(row["name"])) for row in found]
 
 
-async def ticked(tx: aiosqlite.Connection, broadcast_id: int) -> set[int]:
+async def ticked(tx: Tx, broadcast_id: int) -> set[int]:
     found = await fetch_all(
         tx, "SELECT volunteer_id FROM broadcast_chosen WHERE broadcast_id = ?", (broadcast_id,)
     )
     return {int(row["volunteer_id"]) for row in found}
 
 
-async def tick(tx: aiosqlite.Connection, broadcast_id: int, volunteer_id: int) -> None:
+async def tick(tx: Tx, broadcast_id: int, volunteer_id: int) -> None:
     """Tick a person, or untick them if they were ticked."""
     cursor = await tx.execute(
         "DELETE FROM broadcast_chosen WHERE broadcast_id = ? AND volunteer_id = ?",
@@ -116,9 +113,7 @@ async def tick(tx: aiosqlite.Connection, broadcast_id: int, volunteer_id: int) -
         )
 
 
-async def stop_unsent(
-    tx: aiosqlite.Connection, broadcast_id: int, reason: str, now: datetime
-) -> None:
+async def stop_unsent(tx: Tx, broadcast_id: int, reason: str, now: datetime) -> None:
     """A broadcast that will not go (its panel closed before its time): nobody gets it."""
     await tx.execute(
         "UPDATE broadcasts SET status = 'dropped', stopped_reason = ?, finished_at = ? "
@@ -131,7 +126,7 @@ async def stop_unsent(
     )
 
 
-async def drop(tx: aiosqlite.Connection, broadcast_id: int) -> None:
+async def drop(tx: Tx, broadcast_id: int) -> None:
     await tx.execute(
         "UPDATE broadcasts SET status = 'dropped' WHERE id = ? AND status = 'draft'",
         (broadcast_id,),
@@ -139,7 +134,7 @@ async def drop(tx: aiosqlite.Connection, broadcast_id: int) -> None:
 
 
 async def start(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     broadcast_id: int,
     volunteer_ids: Sequence[int],
     *,
@@ -170,7 +165,7 @@ async def start(
     )
 
 
-async def sending(tx: aiosqlite.Connection, now: datetime) -> list[int]:
+async def sending(tx: Tx, now: datetime) -> list[int]:
     """Broadcasts to send now: those sending, and those quiet hours held until now."""
     return [
         int(row["id"])
@@ -183,14 +178,14 @@ async def sending(tx: aiosqlite.Connection, now: datetime) -> list[int]:
     ]
 
 
-async def finish(tx: aiosqlite.Connection, broadcast_id: int, now: datetime) -> None:
+async def finish(tx: Tx, broadcast_id: int, now: datetime) -> None:
     await tx.execute(
         "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ?",
         (to_db(now), broadcast_id),
     )
 
 
-async def requeue_interrupted(tx: aiosqlite.Connection, broadcast_id: int) -> int:
+async def requeue_interrupted(tx: Tx, broadcast_id: int) -> int:
     """A message claimed but never settled was in flight when the bot stopped. It is sent
     again: a person may get it twice (if it had arrived), but nobody goes without it."""
     cursor = await tx.execute(
@@ -201,7 +196,7 @@ async def requeue_interrupted(tx: aiosqlite.Connection, broadcast_id: int) -> in
     return cursor.rowcount
 
 
-async def claim(tx: aiosqlite.Connection, broadcast_id: int, count: int) -> list[Recipient]:
+async def claim(tx: Tx, broadcast_id: int, count: int) -> list[Recipient]:
     """The next `count` people still to be sent to (fewer near the end), marked as being
     sent to."""
     rows = await fetch_all(
@@ -222,10 +217,7 @@ async def claim(tx: aiosqlite.Connection, broadcast_id: int, count: int) -> list
 
 
 async def settle(
-    tx: aiosqlite.Connection,
-    broadcast_id: int,
-    settled: Sequence[tuple[int, str]],
-    now: datetime,
+    tx: Tx, broadcast_id: int, settled: Sequence[tuple[int, str]], now: datetime
 ) -> None:
     """How each (volunteer id, state) message went."""
     if any(state not in SETTLED for _, state in settled):
@@ -238,7 +230,7 @@ async def settle(
         )
 
 
-async def counts(tx: aiosqlite.Connection, broadcast_id: int) -> dict[str, int]:
+async def counts(tx: Tx, broadcast_id: int) -> dict[str, int]:
     found = {
         row["state"]: int(row["n"])
         for row in await fetch_all(
@@ -251,9 +243,7 @@ async def counts(tx: aiosqlite.Connection, broadcast_id: int) -> dict[str, int]:
     return {state: found.get(state, 0) for state in ("queued", "sending", *SETTLED)}
 
 
-async def audience(
-    tx: aiosqlite.Connection, panel_id: int, statuses: Sequence[str]
-) -> tuple[list[int], int]:
+async def audience(tx: Tx, panel_id: int, statuses: Sequence[str]) -> tuple[list[int], int]:
     """Volunteers on the panel with one of `statuses`, in sign-up order: those the bot can
     reach, and how many blocked it."""
     marks = ", ".join("?" for _ in statuses)
@@ -265,9 +255,7 @@ async def audience(
     return _split(await cursor.fetchall())
 
 
-async def session_audience(
-    tx: aiosqlite.Connection, panel_id: int, session_id: int
-) -> tuple[list[int], int]:
+async def session_audience(tx: Tx, panel_id: int, session_id: int) -> tuple[list[int], int]:
     """Those with a place who are expected at this session: not a No to it (nor to
     interviews, for an interview), in sign-up order; reachable, and how many blocked it."""
     cursor = await tx.execute(

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.store.db import fetch_all, fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import from_db, to_db
 
 
@@ -20,9 +19,7 @@ class Item:
     created_at: datetime
 
 
-async def add(
-    tx: aiosqlite.Connection, kind: str, panel_id: int | None, volunteer_id: int, now: datetime
-) -> None:
+async def add(tx: Tx, kind: str, panel_id: int | None, volunteer_id: int, now: datetime) -> None:
     await tx.execute(
         "INSERT INTO coordinator_outbox (kind, panel_id, volunteer_id, created_at) "
         "VALUES (?, ?, ?, ?)",
@@ -30,7 +27,7 @@ async def add(
     )
 
 
-async def unsent(tx: aiosqlite.Connection) -> list[Item]:
+async def unsent(tx: Tx) -> list[Item]:
     return [
         Item(
             row["id"], row["kind"], row["panel_id"], row["volunteer_id"], from_db(row["created_at"])
@@ -41,14 +38,14 @@ async def unsent(tx: aiosqlite.Connection) -> list[Item]:
     ]
 
 
-async def sent_since(tx: aiosqlite.Connection, since: datetime) -> int:
+async def sent_since(tx: Tx, since: datetime) -> int:
     row = await fetch_one(
         tx, "SELECT count(*) AS n FROM coordinator_outbox WHERE sent_at > ?", (to_db(since),)
     )
     return 0 if row is None else int(row["n"])
 
 
-async def mark_sent(tx: aiosqlite.Connection, ids: list[int], now: datetime) -> None:
+async def mark_sent(tx: Tx, ids: list[int], now: datetime) -> None:
     await tx.executemany(
         "UPDATE coordinator_outbox SET sent_at = ? WHERE id = ?", [(to_db(now), i) for i in ids]
     )

@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.config import Settings
 from bot.store.db import fetch_all
 from bot.store.rights import is_coordinator
+from bot.store.tx import Tx
 from bot.timeutil import from_db_optional, to_db
 
 
@@ -29,7 +28,7 @@ class Reach:
         )
 
 
-async def wrote(tx: aiosqlite.Connection, telegram_id: int, now: datetime) -> None:
+async def wrote(tx: Tx, telegram_id: int, now: datetime) -> None:
     await tx.execute(
         "INSERT INTO coordinator_reach (telegram_id, wrote_at) VALUES (?, ?) "
         "ON CONFLICT (telegram_id) DO UPDATE SET wrote_at = excluded.wrote_at",
@@ -37,7 +36,7 @@ async def wrote(tx: aiosqlite.Connection, telegram_id: int, now: datetime) -> No
     )
 
 
-async def missed(tx: aiosqlite.Connection, telegram_id: int, kind: str, now: datetime) -> None:
+async def missed(tx: Tx, telegram_id: int, kind: str, now: datetime) -> None:
     await tx.execute(
         "INSERT INTO coordinator_reach (telegram_id, missed_at, missed) VALUES (?, ?, ?) "
         "ON CONFLICT (telegram_id) DO UPDATE SET missed_at = excluded.missed_at, "
@@ -47,14 +46,14 @@ async def missed(tx: aiosqlite.Connection, telegram_id: int, kind: str, now: dat
 
 
 async def missed_if_coordinator(
-    tx: aiosqlite.Connection, settings: Settings, chat_id: int, kind: str, now: datetime
+    tx: Tx, settings: Settings, chat_id: int, kind: str, now: datetime
 ) -> None:
     """A send to this chat could not go: noted if the chat is a coordinator's."""
     if await is_coordinator(tx, settings, chat_id):
         await missed(tx, chat_id, kind, now)
 
 
-async def everyone(tx: aiosqlite.Connection) -> dict[int, Reach]:
+async def everyone(tx: Tx) -> dict[int, Reach]:
     return {
         int(row["telegram_id"]): Reach(
             from_db_optional(row["wrote_at"]),

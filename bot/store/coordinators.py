@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.store.db import fetch_all, fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import from_db, to_db
 
 
@@ -34,7 +33,7 @@ class AuditEntry:
 # --- who is a coordinator -------------------------------------------------------------------
 
 
-async def add(tx: aiosqlite.Connection, telegram_id: int, now: datetime) -> bool:
+async def add(tx: Tx, telegram_id: int, now: datetime) -> bool:
     """Add one who owns every panel (widening one limited to some); False if they did already."""
     if await owns_every_panel(tx, telegram_id):
         return False
@@ -47,9 +46,7 @@ async def add(tx: aiosqlite.Connection, telegram_id: int, now: datetime) -> bool
     return True
 
 
-async def add_to_panel(
-    tx: aiosqlite.Connection, telegram_id: int, panel_id: int, role: str, now: datetime
-) -> bool:
+async def add_to_panel(tx: Tx, telegram_id: int, panel_id: int, role: str, now: datetime) -> bool:
     """Give one panel, as "owner" or "helper"; False if they already own every panel (which
     this would narrow: remove them first). A new coordinator sees only their listed panels."""
     await tx.execute(
@@ -67,21 +64,21 @@ async def add_to_panel(
     return True
 
 
-async def give_every_panel(tx: aiosqlite.Connection, telegram_id: int) -> None:
+async def give_every_panel(tx: Tx, telegram_id: int) -> None:
     await tx.execute("DELETE FROM coordinator_panels WHERE telegram_id = ?", (telegram_id,))
     await tx.execute(
         "UPDATE coordinators SET every_panel = 1 WHERE telegram_id = ?", (telegram_id,)
     )
 
 
-async def owns_every_panel(tx: aiosqlite.Connection, telegram_id: int) -> bool:
+async def owns_every_panel(tx: Tx, telegram_id: int) -> bool:
     row = await fetch_one(
         tx, "SELECT every_panel FROM coordinators WHERE telegram_id = ?", (telegram_id,)
     )
     return row is not None and bool(row["every_panel"])
 
 
-async def remove_from_panel(tx: aiosqlite.Connection, telegram_id: int, panel_id: int) -> bool:
+async def remove_from_panel(tx: Tx, telegram_id: int, panel_id: int) -> bool:
     """Take one panel away; someone left with no panel is no longer a coordinator."""
     cursor = await tx.execute(
         "DELETE FROM coordinator_panels WHERE telegram_id = ? AND panel_id = ?",
@@ -95,7 +92,7 @@ async def remove_from_panel(tx: aiosqlite.Connection, telegram_id: int, panel_id
     return cursor.rowcount > 0
 
 
-async def panel_roles(tx: aiosqlite.Connection, telegram_id: int) -> dict[int, str]:
+async def panel_roles(tx: Tx, telegram_id: int) -> dict[int, str]:
     """Panel id to "owner" or "helper", for a coordinator limited to some panels."""
     return {
         int(row["panel_id"]): str(row["role"])
@@ -107,7 +104,7 @@ async def panel_roles(tx: aiosqlite.Connection, telegram_id: int) -> dict[int, s
     }
 
 
-async def with_panel(tx: aiosqlite.Connection, panel_id: int, *, owners_only: bool) -> list[int]:
+async def with_panel(tx: Tx, panel_id: int, *, owners_only: bool) -> list[int]:
     """Those listed who may see this panel (or, with owners_only, its health data)."""
     return [
         int(row["telegram_id"])
@@ -121,20 +118,20 @@ async def with_panel(tx: aiosqlite.Connection, panel_id: int, *, owners_only: bo
     ]
 
 
-async def remove(tx: aiosqlite.Connection, telegram_id: int) -> bool:
+async def remove(tx: Tx, telegram_id: int) -> bool:
     cursor = await tx.execute("DELETE FROM coordinators WHERE telegram_id = ?", (telegram_id,))
     await tx.execute("DELETE FROM coordinator_inputs WHERE telegram_id = ?", (telegram_id,))
     return cursor.rowcount > 0
 
 
-async def listed(tx: aiosqlite.Connection) -> list[int]:
+async def listed(tx: Tx) -> list[int]:
     return [
         int(row["telegram_id"])
         for row in await fetch_all(tx, "SELECT telegram_id FROM coordinators ORDER BY telegram_id")
     ]
 
 
-async def is_listed(tx: aiosqlite.Connection, telegram_id: int) -> bool:
+async def is_listed(tx: Tx, telegram_id: int) -> bool:
     return (
         await fetch_one(tx, "SELECT 1 FROM coordinators WHERE telegram_id = ?", (telegram_id,))
         is not None
@@ -144,7 +141,7 @@ async def is_listed(tx: aiosqlite.Connection, telegram_id: int) -> bool:
 # --- what a coordinator is typing for -------------------------------------------------------
 
 
-async def pending_input(tx: aiosqlite.Connection, telegram_id: int) -> PendingInput | None:
+async def pending_input(tx: Tx, telegram_id: int) -> PendingInput | None:
     row = await fetch_one(
         tx, "SELECT kind, data FROM coordinator_inputs WHERE telegram_id = ?", (telegram_id,)
     )
@@ -152,7 +149,7 @@ async def pending_input(tx: aiosqlite.Connection, telegram_id: int) -> PendingIn
 
 
 async def expect_input(
-    tx: aiosqlite.Connection, telegram_id: int, kind: str, data: dict[str, Any], now: datetime
+    tx: Tx, telegram_id: int, kind: str, data: dict[str, Any], now: datetime
 ) -> None:
     await tx.execute(
         "INSERT INTO coordinator_inputs (telegram_id, kind, data, updated_at) VALUES (?, ?, ?, ?) "
@@ -162,7 +159,7 @@ async def expect_input(
     )
 
 
-async def clear_input(tx: aiosqlite.Connection, telegram_id: int) -> bool:
+async def clear_input(tx: Tx, telegram_id: int) -> bool:
     cursor = await tx.execute(
         "DELETE FROM coordinator_inputs WHERE telegram_id = ?", (telegram_id,)
     )
@@ -173,7 +170,7 @@ async def clear_input(tx: aiosqlite.Connection, telegram_id: int) -> bool:
 
 
 async def audit(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     now: datetime,
     coordinator_id: int,
     action: str,
@@ -190,7 +187,7 @@ async def audit(
 
 
 async def audit_entries(
-    tx: aiosqlite.Connection, *, panel_code: str | None = None, limit: int | None = None
+    tx: Tx, *, panel_code: str | None = None, limit: int | None = None
 ) -> list[AuditEntry]:
     """Oldest first; with a limit, the newest `limit` entries."""
     where = "WHERE panel_code = ? COLLATE NOCASE" if panel_code else ""

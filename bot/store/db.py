@@ -11,28 +11,45 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.store.tx import Trips, Tx
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 # The incoming event (a Telegram update id) being handled right now, if any. A unit of work
 # that commits marks it done in the same transaction, so its effects and "handled" are one.
 handling_event: ContextVar[int | None] = ContextVar("handling_event", default=None)
-# The task whose unit of work is open right now, so that a use case called inside it joins it.
-_open_in: ContextVar[asyncio.Task[Any] | None] = ContextVar("open_in", default=None)
+# Work that belongs to the update being handled, saved in the transaction that marks it done
+# (also_when_done), so that it costs no transaction of its own.
+_with_event: ContextVar[tuple[Callable[[Tx], Awaitable[None]], ...]] = ContextVar(
+    "with_event", default=()
+)
+# The task whose unit of work is open right now, and its handle, so that a use case called
+# inside it joins it.
+_open_in: ContextVar[tuple[asyncio.Task[Any], Tx] | None] = ContextVar("open_in", default=None)
 # Set by a unit of work that deleted personal data (bot.store.db.scrub_after_commit).
 _scrub_asked: ContextVar[bool] = ContextVar("scrub_asked", default=False)
+# How long a statement waits for another program that holds the file (a backup, say).
+BUSY_TIMEOUT_MS = 5000
 # The database, -wal and -shm files hold health data: only the bot's own user may read them.
 PRIVATE_FILE = 0o600
+
+
+def also_when_done(work: Callable[[Tx], Awaitable[None]]) -> None:
+    """Do `work` in the transaction that marks the update being handled as done (the
+    update's own unit of work, or the journal's mark at the end of handling)."""
+    _with_event.set((*_with_event.get(), work))
 
 
 def scrub_after_commit() -> None:
@@ -93,6 +110,7 @@ class Database:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._scrub_due = False
+        self.trips = Trips()
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -102,12 +120,14 @@ class Database:
         connection left open keeps a failed start-up's process alive for ever."""
         _make_private(path)
         try:
-            conn = await aiosqlite.connect(str(path), isolation_level=None)
+            # Not tied to aiosqlite's thread: a unit of work's statements run on the event
+            # loop's thread (bot.store.tx), one at a time, under this object's lock.
+            conn = await aiosqlite.connect(str(path), isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
             raise DatabaseUnusable(_why(error)) from None
         try:
             conn.row_factory = aiosqlite.Row
-            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA foreign_keys=ON")
             await conn.execute("PRAGMA synchronous=NORMAL")
@@ -115,6 +135,9 @@ class Database:
             await conn.execute("PRAGMA secure_delete=ON")
             db = cls(conn)
             await db.migrate()
+            # From now on no statement waits for a lock unless asked (_waiting), which is
+            # done on aiosqlite's thread only, never the loop's.
+            await conn.execute("PRAGMA busy_timeout=0")
         except sqlite3.Error as error:
             await conn.close()
             raise DatabaseUnusable(_why(error)) from None
@@ -150,31 +173,40 @@ class Database:
         """One statement as its own transaction (SQLite commits it by itself): one trip to the
         database thread instead of three. Returns how many rows it changed."""
         async with self._lock:
-            cursor = await self._conn.execute(sql, parameters)
-            return cursor.rowcount
+            tx = Tx(self._conn, self.trips, inline=False)
+            tx.trips.statements += 1
+            raw = self._conn._conn
+            return await tx.on_thread(_waiting, raw, _rowcount, raw, sql, parameters)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self, *, inline: bool = False) -> AsyncIterator[Tx]:
         """One unit of work: committed when the block ends, rolled back if it raises.
 
         Opened again inside a unit of work of the same task, it joins it: one update is one
         unit of work however many use cases it passes through (the Telegram face opens it
         around the whole update), so its effects and "handled" are saved together or not at
         all. A task started from inside (a broadcast, say) is another task and waits its turn.
+
+        inline: the unit's statements are small and indexed (one update's), so they run on
+        the event loop's thread instead of a trip each to aiosqlite's (bot.store.tx).
         """
         task = asyncio.current_task()
-        if task is not None and _open_in.get() is task:
-            yield self._conn
+        open_now = _open_in.get()
+        if task is not None and open_now is not None and open_now[0] is task:
+            yield open_now[1]
             return
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            token = _open_in.set(task)
+            tx = Tx(self._conn, self.trips, inline=inline)
+            await self._begin(tx)
+            token = _open_in.set((task, tx) if task is not None else None)
             scrub = _scrub_asked.set(False)
             try:
-                yield self._conn
+                yield tx
                 event = handling_event.get()
                 if event is not None:
-                    await mark_event_done(self._conn, event)
+                    for work in _with_event.get():
+                        await work(tx)
+                    await mark_event_done(tx, event)
             except BaseException:
                 # SQLite has already rolled back after some errors (a full disk); a second
                 # ROLLBACK would hide the first error behind "no transaction is active".
@@ -185,47 +217,91 @@ class Database:
                 _open_in.reset(token)
                 asked = _scrub_asked.get()
                 _scrub_asked.reset(scrub)
-            await self._conn.execute("COMMIT")
+            await self._commit(tx)
             if event is not None:
                 handling_event.set(None)  # done: later units of work need not say so again
+                _with_event.set(())
             self._scrub_due = self._scrub_due or asked
             if self._scrub_due:
                 await self._checkpoint()
+
+    async def _begin(self, tx: Tx) -> None:
+        """Take the write lock. On the loop's thread only if it is free now: waiting for
+        another program (up to busy_timeout) is for aiosqlite's thread, never the loop's."""
+        raw = self._conn._conn
+        tx.trips.statements += 1
+        if tx.inline:
+            try:
+                raw.execute("BEGIN IMMEDIATE")  # busy_timeout is 0: it fails at once if held
+                return
+            except sqlite3.OperationalError:
+                pass  # held by someone else: wait for it below, off the loop
+        await tx.on_thread(_waiting, raw, _begin_immediate, raw)
+
+    async def _commit(self, tx: Tx) -> None:
+        """COMMIT on aiosqlite's thread: it may write the WAL back and sync the disk. If it
+        fails (a full disk), what is left open is rolled back, so the next unit can begin."""
+        try:
+            tx.trips.statements += 1
+            await tx.on_thread(_commit, self._conn._conn)
+        except BaseException:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+            raise
 
     async def _checkpoint(self) -> None:
         """Copy the WAL into the main file and truncate it to nothing. Outside any
         transaction (SQLite cannot checkpoint inside one); if a reader (a backup, say) holds
         old pages, it is tried again after the next commit."""
-        rows = await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
-        busy = next(iter(rows))[0]
+        raw = self._conn._conn
+        tx = Tx(self._conn, self.trips, inline=False)
+        busy = await tx.on_thread(_waiting, raw, _checkpoint_busy, raw)
         self._scrub_due = bool(busy)
         if busy:
             log.warning("the WAL could not be truncated after a deletion; trying again later")
 
 
-async def fetch_one(
-    tx: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
-) -> aiosqlite.Row | None:
-    """The first row of a query expected to return at most one.
-
-    One trip to the database thread instead of two (execute, then fetch): each trip costs
-    about 0.2 ms of waiting here, and a busy update makes a dozen.
-    """
-    rows = await tx.execute_fetchall(sql, parameters)
-    return next(iter(rows), None)
+async def fetch_one(tx: Tx, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
+    """The first row of a query expected to return at most one."""
+    return await (await tx.execute(sql, parameters)).fetchone()
 
 
-async def fetch_all(
-    tx: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
-) -> list[aiosqlite.Row]:
-    """Every row of a query, in one trip to the database thread."""
-    return list(await tx.execute_fetchall(sql, parameters))
+async def fetch_all(tx: Tx, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+    """Every row of a query."""
+    return await (await tx.execute(sql, parameters)).fetchall()
 
 
-async def mark_event_done(conn: aiosqlite.Connection, event_id: int) -> None:
+async def mark_event_done(conn: Tx, event_id: int) -> None:
     await conn.execute(
         "UPDATE update_journal SET done = 1, payload = '' WHERE update_id = ?", (event_id,)
     )
+
+
+def _waiting(conn: sqlite3.Connection, function: Callable[..., T], *args: Any) -> T:
+    """Run `function` (on aiosqlite's thread) waiting up to BUSY_TIMEOUT_MS for another
+    program that holds the file; the connection otherwise never waits."""
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    try:
+        return function(*args)
+    finally:
+        conn.execute("PRAGMA busy_timeout=0")
+
+
+def _rowcount(conn: sqlite3.Connection, sql: str, parameters: Iterable[Any]) -> int:
+    return conn.execute(sql, parameters).rowcount  # type: ignore[arg-type]
+
+
+def _checkpoint_busy(conn: sqlite3.Connection) -> bool:
+    (busy, _, _) = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return bool(busy)
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    conn.execute("COMMIT")
 
 
 def _split_statements(sql: str) -> list[str]:

@@ -16,8 +16,6 @@ from datetime import datetime
 from itertools import chain
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.model import IN_THE_RUNNING, Application, Panel, Session, Volunteer
 from bot.rules.needs import NeedMark
 from bot.store import (
@@ -37,6 +35,7 @@ from bot.store.ledger import Entry
 from bot.store.offers import PlaceOffer
 from bot.store.outcomes import Feedback, PanelOutcome
 from bot.store.session_versions import Snapshot
+from bot.store.tx import Tx
 from bot.timeutil import to_db
 
 
@@ -98,14 +97,12 @@ ORDER BY p.closes_at, p.code
 """
 
 
-async def panels_with_work(tx: aiosqlite.Connection, now: datetime) -> list[int]:
+async def panels_with_work(tx: Tx, now: datetime) -> list[int]:
     """Ids of the panels a tick must look at now, in the order they are planned."""
     return [row["id"] for row in await fetch_all(tx, _WITH_WORK, {"now": to_db(now)})]
 
 
-async def panel_states(
-    tx: aiosqlite.Connection, panel_ids: Sequence[int], default_tz: ZoneInfo
-) -> list[PanelState]:
+async def panel_states(tx: Tx, panel_ids: Sequence[int], default_tz: ZoneInfo) -> list[PanelState]:
     """The panels (those that still exist), in the order given."""
     found = await panels.by_ids(tx, panel_ids, default_tz)
     ids = [panel_id for panel_id in panel_ids if panel_id in found]

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.store.db import Database, fetch_all, fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import to_db
 
 # Telegram keeps an unconfirmed update for 24 hours; a finished one kept longer than that
@@ -36,12 +35,34 @@ async def record(db: Database, update_id: int, payload: str, now: datetime) -> b
     return bool(saved)
 
 
-async def is_unfinished(tx: aiosqlite.Connection, update_id: int) -> bool:
+# Every update of a getUpdates answer, as Telegram sent it: SQLite splits the JSON, so nothing
+# is parsed or serialised again to save it. Returns the ids that were not there before.
+_SAVE_BATCH = (
+    "INSERT OR IGNORE INTO update_journal (update_id, payload, received_at) "
+    "SELECT json_extract(value, '$.update_id'), value, ? FROM json_each(?, '$.result') "
+    "RETURNING update_id"
+)
+_DONE_IN_BATCH = (
+    "SELECT update_id FROM update_journal WHERE done = 1 AND update_id IN "
+    "(SELECT json_extract(value, '$.update_id') FROM json_each(?, '$.result'))"
+)
+
+
+async def record_batch(tx: Tx, answer: str, now: datetime) -> tuple[set[int], set[int]]:
+    """Save the updates of one getUpdates answer (its JSON text, whole) before any is
+    accepted. Returns (the ids saved now, the ids already handled: Telegram sent them again).
+    An id in neither was saved before and is not handled yet."""
+    done = {row[0] for row in await fetch_all(tx, _DONE_IN_BATCH, (answer,))}
+    saved = {row[0] for row in await fetch_all(tx, _SAVE_BATCH, (to_db(now), answer))}
+    return saved, done
+
+
+async def is_unfinished(tx: Tx, update_id: int) -> bool:
     row = await fetch_one(tx, "SELECT done FROM update_journal WHERE update_id = ?", (update_id,))
     return row is not None and not row[0]
 
 
-async def unfinished_payloads(tx: aiosqlite.Connection) -> list[str]:
+async def unfinished_payloads(tx: Tx) -> list[str]:
     """What a crash left unhandled, oldest first."""
     rows = await fetch_all(
         tx, "SELECT payload FROM update_journal WHERE done = 0 ORDER BY update_id"

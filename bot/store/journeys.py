@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from bot.model import Journey
 from bot.store.db import fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import to_db
 
 
-async def get(tx: aiosqlite.Connection, telegram_id: int) -> Journey | None:
+async def get(tx: Tx, telegram_id: int) -> Journey | None:
     row = await fetch_one(tx, "SELECT * FROM journeys WHERE telegram_id = ?", (telegram_id,))
     if row is None:
         return None
@@ -25,7 +24,7 @@ async def get(tx: aiosqlite.Connection, telegram_id: int) -> Journey | None:
     )
 
 
-async def save(tx: aiosqlite.Connection, journey: Journey, now: datetime) -> None:
+async def save(tx: Tx, journey: Journey, now: datetime) -> None:
     await tx.execute(
         "INSERT INTO journeys (telegram_id, flow, step, panel_id, data, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET flow = excluded.flow, "
@@ -42,5 +41,5 @@ async def save(tx: aiosqlite.Connection, journey: Journey, now: datetime) -> Non
     )
 
 
-async def delete(tx: aiosqlite.Connection, telegram_id: int) -> None:
+async def delete(tx: Tx, telegram_id: int) -> None:
     await tx.execute("DELETE FROM journeys WHERE telegram_id = ?", (telegram_id,))

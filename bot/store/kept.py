@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiosqlite
-
 from bot.store.db import fetch_all
+from bot.store.tx import Tx
 
 
-async def questions(tx: aiosqlite.Connection, volunteer_id: int) -> list[dict[str, Any]]:
+async def questions(tx: Tx, volunteer_id: int) -> list[dict[str, Any]]:
     rows = await fetch_all(
         tx,
         "SELECT panel_id, text, asked_at FROM questions WHERE volunteer_id = ? ORDER BY id",
@@ -19,9 +18,7 @@ async def questions(tx: aiosqlite.Connection, volunteer_id: int) -> list[dict[st
     return [dict(row) for row in rows]
 
 
-async def per_session(
-    tx: aiosqlite.Connection, application_id: int
-) -> dict[str, list[dict[str, Any]]]:
+async def per_session(tx: Tx, application_id: int) -> dict[str, list[dict[str, Any]]]:
     """Attendance, answers to reminders and place offers, each by session id."""
     found: dict[str, list[dict[str, Any]]] = {}
     for table, columns in (
@@ -39,7 +36,7 @@ async def per_session(
 FEEDBACK_ANSWERS = ("information", "support", "time_given", "say_mattered", "again")
 
 
-async def feedback(tx: aiosqlite.Connection, application_id: int) -> dict[str, Any] | None:
+async def feedback(tx: Tx, application_id: int) -> dict[str, Any] | None:
     rows = await fetch_all(
         tx,
         "SELECT invited_at, information, support, time_given, say_mattered, again, comment, "

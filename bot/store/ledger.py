@@ -13,10 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
+from bot.store.tx import Tx
 from bot.timeutil import from_db, to_db
 
 
@@ -26,9 +25,7 @@ class Entry:
     at: datetime
 
 
-async def for_panels(
-    tx: aiosqlite.Connection, panel_ids: Sequence[int]
-) -> dict[int, dict[str, Entry]]:
+async def for_panels(tx: Tx, panel_ids: Sequence[int]) -> dict[int, dict[str, Entry]]:
     """Every key recorded for each panel, by panel id (an empty dict for a panel with none)."""
     found: dict[int, dict[str, Entry]] = {panel_id: {} for panel_id in panel_ids}
     for ids in chunked(panel_ids):
@@ -42,7 +39,7 @@ async def for_panels(
     return found
 
 
-async def recorded(tx: aiosqlite.Connection, keys: Iterable[str]) -> set[str]:
+async def recorded(tx: Tx, keys: Iterable[str]) -> set[str]:
     """Which of these keys are in the ledger, whatever their outcome."""
     found: set[str] = set()
     for batch in chunked(sorted(set(keys))):
@@ -55,13 +52,13 @@ async def recorded(tx: aiosqlite.Connection, keys: Iterable[str]) -> set[str]:
     return found
 
 
-async def get(tx: aiosqlite.Connection, key: str) -> Entry | None:
+async def get(tx: Tx, key: str) -> Entry | None:
     row = await fetch_one(tx, "SELECT outcome, at FROM sent_ledger WHERE key = ?", (key,))
     return None if row is None else Entry(row["outcome"], from_db(row["at"]))
 
 
 async def record(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     keys: Iterable[str],
     *,
     kind: str,

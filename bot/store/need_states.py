@@ -13,6 +13,7 @@ import aiosqlite
 from bot.rules.needs import ALL_SESSIONS, MarkedState, NeedMark
 from bot.store.db import fetch_all
 from bot.store.sql import chunked
+from bot.store.tx import Tx
 from bot.timeutil import from_db, to_db
 
 
@@ -30,7 +31,7 @@ def _mark(r: aiosqlite.Row) -> NeedMark:
 
 
 async def for_applications(
-    tx: aiosqlite.Connection, application_ids: Iterable[int]
+    tx: Tx, application_ids: Iterable[int]
 ) -> dict[int, dict[tuple[str, int], NeedMark]]:
     """Each application's marks by (need, session id); applications without any are absent."""
     found: defaultdict[int, dict[tuple[str, int], NeedMark]] = defaultdict(dict)
@@ -45,7 +46,7 @@ async def for_applications(
 
 
 async def mark(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     *,
     application_id: int,
     need: str,
@@ -78,9 +79,7 @@ async def mark(
     )
 
 
-async def forget(
-    tx: aiosqlite.Connection, volunteer_id: int, needs: Iterable[str] | None = None
-) -> None:
+async def forget(tx: Tx, volunteer_id: int, needs: Iterable[str] | None = None) -> None:
     """A person changed or dropped these needs (None: withdrew the needs consent): they are
     "asked for" again on every panel, and notices about them not yet sent are dropped."""
     codes = None if needs is None else sorted(set(needs))
@@ -112,7 +111,7 @@ def notice_key(application_id: int, need: str, session_id: int, stamp: str) -> s
     return f"need:{application_id}:{need}:{session_id}:{stamp}"
 
 
-async def sessions_moved(tx: aiosqlite.Connection, session_ids: Iterable[int]) -> None:
+async def sessions_moved(tx: Tx, session_ids: Iterable[int]) -> None:
     """These sessions moved (time, place, link) or were cancelled: a mark "for all sessions"
     no longer vouches for them, since what was booked was for the old time or place. Each such
     mark on their panels becomes a mark for each of the panel's other sessions, at their

@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
+from bot.store.tx import Tx
 from bot.timeutil import from_db, from_db_optional, to_db
 
 
@@ -24,7 +25,7 @@ class PlaceOffer:
 
 
 async def set_reply(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     application_id: int,
     session_id: int,
     version: int,
@@ -40,9 +41,7 @@ async def set_reply(
     )
 
 
-async def replies_for_panel(
-    tx: aiosqlite.Connection, panel_id: int
-) -> dict[tuple[int, int], tuple[int, str]]:
+async def replies_for_panel(tx: Tx, panel_id: int) -> dict[tuple[int, int], tuple[int, str]]:
     """(application id, session id) -> (version answered, answer)."""
     return {
         (r["application_id"], r["session_id"]): (r["version"], r["answer"])
@@ -56,7 +55,7 @@ async def replies_for_panel(
 
 
 async def replies_for_panels(
-    tx: aiosqlite.Connection, panel_ids: Sequence[int]
+    tx: Tx, panel_ids: Sequence[int]
 ) -> dict[int, dict[tuple[int, int], tuple[int, str]]]:
     """`replies_for_panel` for each panel, by panel id."""
     found: dict[int, dict[tuple[int, int], tuple[int, str]]] = {p: {} for p in panel_ids}
@@ -86,12 +85,12 @@ def _offer(row: aiosqlite.Row) -> PlaceOffer:
     )
 
 
-async def get_offer(tx: aiosqlite.Connection, offer_id: int) -> PlaceOffer | None:
+async def get_offer(tx: Tx, offer_id: int) -> PlaceOffer | None:
     row = await fetch_one(tx, "SELECT * FROM place_offers WHERE id = ?", (offer_id,))
     return None if row is None else _offer(row)
 
 
-async def offers_for_session(tx: aiosqlite.Connection, session_id: int) -> list[PlaceOffer]:
+async def offers_for_session(tx: Tx, session_id: int) -> list[PlaceOffer]:
     return [
         _offer(r)
         for r in await fetch_all(
@@ -100,7 +99,7 @@ async def offers_for_session(tx: aiosqlite.Connection, session_id: int) -> list[
     ]
 
 
-async def offers_for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[PlaceOffer]:
+async def offers_for_panel(tx: Tx, panel_id: int) -> list[PlaceOffer]:
     """Every offer made for this panel's sessions, oldest first: the chains coordinators see."""
     return [
         _offer(r)
@@ -113,9 +112,7 @@ async def offers_for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Plac
     ]
 
 
-async def open_offers(
-    tx: aiosqlite.Connection, panel_ids: Sequence[int]
-) -> dict[int, list[PlaceOffer]]:
+async def open_offers(tx: Tx, panel_ids: Sequence[int]) -> dict[int, list[PlaceOffer]]:
     """Offers not yet answered, oldest first, by panel id."""
     found: dict[int, list[PlaceOffer]] = {panel_id: [] for panel_id in panel_ids}
     for ids in chunked(panel_ids):
@@ -130,9 +127,7 @@ async def open_offers(
     return found
 
 
-async def add_offer(
-    tx: aiosqlite.Connection, session_id: int, application_id: int, now: datetime
-) -> int:
+async def add_offer(tx: Tx, session_id: int, application_id: int, now: datetime) -> int:
     cursor = await tx.execute(
         "INSERT INTO place_offers (session_id, application_id, created_at) VALUES (?, ?, ?)",
         (session_id, application_id, to_db(now)),
@@ -140,7 +135,7 @@ async def add_offer(
     return int(cursor.lastrowid or 0)
 
 
-async def answer_offer(tx: aiosqlite.Connection, offer_id: int, status: str, now: datetime) -> None:
+async def answer_offer(tx: Tx, offer_id: int, status: str, now: datetime) -> None:
     await tx.execute(
         "UPDATE place_offers SET status = ?, answered_at = ? WHERE id = ?",
         (status, to_db(now), offer_id),

@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.replies import Button, Document, Reply
 from bot.store.db import fetch_all, fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import from_db, to_db
 
 
@@ -59,7 +60,7 @@ def _reply(raw: str, document: bytes | None) -> Reply:
 
 
 async def enqueue(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     *,
     key: str,
     chat_id: int,
@@ -114,7 +115,7 @@ def _item(r: aiosqlite.Row) -> OutboxItem:
     )
 
 
-async def due(tx: aiosqlite.Connection, now: datetime) -> list[OutboxItem]:
+async def due(tx: Tx, now: datetime) -> list[OutboxItem]:
     return [
         _item(r)
         for r in await fetch_all(
@@ -123,7 +124,7 @@ async def due(tx: aiosqlite.Connection, now: datetime) -> list[OutboxItem]:
     ]
 
 
-async def pending_decisions(tx: aiosqlite.Connection, panel_id: int) -> list[OutboxItem]:
+async def pending_decisions(tx: Tx, panel_id: int) -> list[OutboxItem]:
     """A panel's decisions not sent yet, oldest first."""
     return [
         _item(r)
@@ -136,7 +137,7 @@ async def pending_decisions(tx: aiosqlite.Connection, panel_id: int) -> list[Out
     ]
 
 
-async def pending_decision_for(tx: aiosqlite.Connection, application_id: int) -> OutboxItem | None:
+async def pending_decision_for(tx: Tx, application_id: int) -> OutboxItem | None:
     row = await fetch_one(
         tx,
         "SELECT * FROM outbox WHERE application_id = ? AND for_status IS NOT NULL",
@@ -145,16 +146,14 @@ async def pending_decision_for(tx: aiosqlite.Connection, application_id: int) ->
     return None if row is None else _item(row)
 
 
-async def drop_decisions(tx: aiosqlite.Connection, application_id: int) -> None:
+async def drop_decisions(tx: Tx, application_id: int) -> None:
     await tx.execute(
         "DELETE FROM outbox WHERE application_id = ? AND for_status IS NOT NULL",
         (application_id,),
     )
 
 
-async def send_decisions_from(
-    tx: aiosqlite.Connection, panel_id: int, keys: list[str], moment: datetime
-) -> None:
+async def send_decisions_from(tx: Tx, panel_id: int, keys: list[str], moment: datetime) -> None:
     """Bring these held decisions forward to `moment` (quiet hours still hold them)."""
     await tx.executemany(
         "UPDATE outbox SET not_before = ? WHERE panel_id = ? AND key = ? AND not_before > ?",
@@ -162,11 +161,11 @@ async def send_decisions_from(
     )
 
 
-async def remove(tx: aiosqlite.Connection, key: str) -> None:
+async def remove(tx: Tx, key: str) -> None:
     await tx.execute("DELETE FROM outbox WHERE key = ?", (key,))
 
 
-async def held_decisions(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> set[int]:
+async def held_decisions(tx: Tx, panel_id: int, now: datetime) -> set[int]:
     """Applications of this panel whose decision is still held (not due yet)."""
     return {
         int(r["application_id"])
@@ -179,7 +178,7 @@ async def held_decisions(tx: aiosqlite.Connection, panel_id: int, now: datetime)
     }
 
 
-async def decisions_recorded(tx: aiosqlite.Connection, application_id: int) -> int:
+async def decisions_recorded(tx: Tx, application_id: int) -> int:
     """How many decisions about this person reached the ledger (sent or skipped)."""
     row = await fetch_one(
         tx,

@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
+from bot.store.tx import Tx
 from bot.timeutil import from_db, from_db_optional, to_db
 
 QUESTIONS = ("information", "support", "time_given", "say_mattered", "again")
@@ -50,13 +51,13 @@ def _outcome(panel_id: int, row: aiosqlite.Row | None) -> PanelOutcome:
     )
 
 
-async def get(tx: aiosqlite.Connection, panel_id: int) -> PanelOutcome:
+async def get(tx: Tx, panel_id: int) -> PanelOutcome:
     return _outcome(
         panel_id, await fetch_one(tx, "SELECT * FROM outcomes WHERE panel_id = ?", (panel_id,))
     )
 
 
-async def for_panels(tx: aiosqlite.Connection, panel_ids: Sequence[int]) -> dict[int, PanelOutcome]:
+async def for_panels(tx: Tx, panel_ids: Sequence[int]) -> dict[int, PanelOutcome]:
     rows: dict[int, aiosqlite.Row] = {}
     for ids in chunked(panel_ids):
         rows.update(
@@ -68,7 +69,7 @@ async def for_panels(tx: aiosqlite.Connection, panel_ids: Sequence[int]) -> dict
     return {panel_id: _outcome(panel_id, rows.get(panel_id)) for panel_id in panel_ids}
 
 
-async def finish_scoring(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None:
+async def finish_scoring(tx: Tx, panel_id: int, now: datetime) -> None:
     await tx.execute(
         "INSERT INTO outcomes (panel_id, scoring_finished_at) VALUES (?, ?) "
         "ON CONFLICT (panel_id) DO UPDATE SET "
@@ -78,7 +79,7 @@ async def finish_scoring(tx: aiosqlite.Connection, panel_id: int, now: datetime)
 
 
 async def record_award(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     panel_id: int,
     *,
     awarded_to: str,
@@ -104,21 +105,19 @@ def _feedback(row: aiosqlite.Row) -> Feedback:
     )
 
 
-async def invite(
-    tx: aiosqlite.Connection, application_id: int, panel_id: int, now: datetime
-) -> None:
+async def invite(tx: Tx, application_id: int, panel_id: int, now: datetime) -> None:
     await tx.execute(
         "INSERT OR IGNORE INTO feedback (application_id, panel_id, invited_at) VALUES (?, ?, ?)",
         (application_id, panel_id, to_db(now)),
     )
 
 
-async def feedback(tx: aiosqlite.Connection, application_id: int) -> Feedback | None:
+async def feedback(tx: Tx, application_id: int) -> Feedback | None:
     row = await fetch_one(tx, "SELECT * FROM feedback WHERE application_id = ?", (application_id,))
     return None if row is None else _feedback(row)
 
 
-async def feedback_for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Feedback]:
+async def feedback_for_panel(tx: Tx, panel_id: int) -> list[Feedback]:
     return [
         _feedback(r)
         for r in await fetch_all(
@@ -129,9 +128,7 @@ async def feedback_for_panel(tx: aiosqlite.Connection, panel_id: int) -> list[Fe
     ]
 
 
-async def feedback_for_panels(
-    tx: aiosqlite.Connection, panel_ids: Sequence[int]
-) -> dict[int, list[Feedback]]:
+async def feedback_for_panels(tx: Tx, panel_ids: Sequence[int]) -> dict[int, list[Feedback]]:
     found: dict[int, list[Feedback]] = {panel_id: [] for panel_id in panel_ids}
     for ids in chunked(panel_ids):
         for r in await fetch_all(
@@ -144,9 +141,7 @@ async def feedback_for_panels(
     return found
 
 
-async def answer(
-    tx: aiosqlite.Connection, application_id: int, field: str, value: str, now: datetime
-) -> None:
+async def answer(tx: Tx, application_id: int, field: str, value: str, now: datetime) -> None:
     if field not in (*QUESTIONS, "comment", "future_panels"):
         raise ValueError(f"not a feedback field: {field}")
     await tx.execute(

@@ -15,6 +15,7 @@ from bot.model import Panel, Session
 from bot.panelfile import PanelSpec
 from bot.store.db import fetch_all, fetch_one
 from bot.store.sql import chunked, marks
+from bot.store.tx import Tx
 from bot.timeutil import from_db, to_db
 
 
@@ -65,18 +66,18 @@ def _session(row: aiosqlite.Row) -> Session:
     )
 
 
-async def get_by_code(tx: aiosqlite.Connection, code: str, default_tz: ZoneInfo) -> Panel | None:
+async def get_by_code(tx: Tx, code: str, default_tz: ZoneInfo) -> Panel | None:
     row = await fetch_one(tx, "SELECT * FROM panels WHERE code = ? COLLATE NOCASE", (code,))
     return None if row is None else _panel(row, default_tz)
 
 
-async def get(tx: aiosqlite.Connection, panel_id: int, default_tz: ZoneInfo) -> Panel | None:
+async def get(tx: Tx, panel_id: int, default_tz: ZoneInfo) -> Panel | None:
     row = await fetch_one(tx, "SELECT * FROM panels WHERE id = ?", (panel_id,))
     return None if row is None else _panel(row, default_tz)
 
 
 async def with_session(
-    tx: aiosqlite.Connection, session_id: int, default_tz: ZoneInfo
+    tx: Tx, session_id: int, default_tz: ZoneInfo
 ) -> tuple[Panel, Session] | None:
     """A session and the panel it belongs to, in two trips (no joins to unpack by hand)."""
     row = await fetch_one(tx, "SELECT * FROM sessions WHERE id = ?", (session_id,))
@@ -86,14 +87,14 @@ async def with_session(
     return None if panel is None else (panel, _session(row))
 
 
-async def list_all(tx: aiosqlite.Connection, default_tz: ZoneInfo) -> list[Panel]:
+async def list_all(tx: Tx, default_tz: ZoneInfo) -> list[Panel]:
     return [
         _panel(row, default_tz)
         for row in await fetch_all(tx, "SELECT * FROM panels ORDER BY closes_at, code")
     ]
 
 
-async def sessions(tx: aiosqlite.Connection, panel_id: int) -> list[Session]:
+async def sessions(tx: Tx, panel_id: int) -> list[Session]:
     return [
         _session(row)
         for row in await fetch_all(
@@ -104,9 +105,7 @@ async def sessions(tx: aiosqlite.Connection, panel_id: int) -> list[Session]:
     ]
 
 
-async def by_ids(
-    tx: aiosqlite.Connection, panel_ids: Iterable[int], default_tz: ZoneInfo
-) -> dict[int, Panel]:
+async def by_ids(tx: Tx, panel_ids: Iterable[int], default_tz: ZoneInfo) -> dict[int, Panel]:
     found: dict[int, Panel] = {}
     for ids in chunked(sorted(set(panel_ids))):
         for row in await fetch_all(
@@ -116,9 +115,7 @@ async def by_ids(
     return found
 
 
-async def sessions_of(
-    tx: aiosqlite.Connection, panel_ids: Sequence[int]
-) -> dict[int, list[Session]]:
+async def sessions_of(tx: Tx, panel_ids: Sequence[int]) -> dict[int, list[Session]]:
     """Each panel's sessions in `sessions` order, by panel id."""
     found: defaultdict[int, list[Session]] = defaultdict(list)
     for ids in chunked(panel_ids):
@@ -132,7 +129,7 @@ async def sessions_of(
     return dict(found)
 
 
-async def set_stage(tx: aiosqlite.Connection, panel_id: int, stage: str, now: datetime) -> None:
+async def set_stage(tx: Tx, panel_id: int, stage: str, now: datetime) -> None:
     await tx.execute(
         "UPDATE panels SET stage = ?, updated_at = ?, closed_at = CASE WHEN ? = 'closed' "
         "THEN ? ELSE closed_at END WHERE id = ?",
@@ -140,9 +137,7 @@ async def set_stage(tx: aiosqlite.Connection, panel_id: int, stage: str, now: da
     )
 
 
-async def upsert(
-    tx: aiosqlite.Connection, spec: PanelSpec, now: datetime
-) -> tuple[int, list[SessionChange]]:
+async def upsert(tx: Tx, spec: PanelSpec, now: datetime) -> tuple[int, list[SessionChange]]:
     """Create or update a panel from its file; return its id and the sessions that moved."""
     cursor = await tx.execute("SELECT id FROM panels WHERE code = ? COLLATE NOCASE", (spec.code,))
     row = await cursor.fetchone()
@@ -208,6 +203,6 @@ def _moved(old: Session, new: Session) -> bool:
     )
 
 
-async def set_late_reserves(tx: aiosqlite.Connection, panel_id: int, allowed: bool) -> None:
+async def set_late_reserves(tx: Tx, panel_id: int, allowed: bool) -> None:
     """Whether people who sign up after it closed may still join the reserves."""
     await tx.execute("UPDATE panels SET late_reserves = ? WHERE id = ?", (int(allowed), panel_id))

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.store.db import fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import from_db, to_db
 
 
@@ -24,7 +23,7 @@ class Prompt:
     asked_at: datetime | None = None  # filled in when read back
 
 
-async def get(tx: aiosqlite.Connection, telegram_id: int) -> Prompt | None:
+async def get(tx: Tx, telegram_id: int) -> Prompt | None:
     row = await fetch_one(tx, "SELECT * FROM pending_prompts WHERE telegram_id = ?", (telegram_id,))
     if row is None:
         return None
@@ -37,7 +36,7 @@ async def get(tx: aiosqlite.Connection, telegram_id: int) -> Prompt | None:
     )
 
 
-async def put(tx: aiosqlite.Connection, prompt: Prompt, now: datetime) -> None:
+async def put(tx: Tx, prompt: Prompt, now: datetime) -> None:
     await tx.execute(
         "INSERT OR REPLACE INTO pending_prompts (telegram_id, kind, ref, data, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -51,5 +50,5 @@ async def put(tx: aiosqlite.Connection, prompt: Prompt, now: datetime) -> None:
     )
 
 
-async def clear(tx: aiosqlite.Connection, telegram_id: int) -> None:
+async def clear(tx: Tx, telegram_id: int) -> None:
     await tx.execute("DELETE FROM pending_prompts WHERE telegram_id = ?", (telegram_id,))

@@ -9,6 +9,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.store.db import fetch_all, fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import from_db, to_db
 
 
@@ -29,7 +30,7 @@ class Question:
     answers: tuple[Answer, ...] = field(default=())
 
 
-async def _answers(tx: aiosqlite.Connection, question_id: int) -> tuple[Answer, ...]:
+async def _answers(tx: Tx, question_id: int) -> tuple[Answer, ...]:
     return tuple(
         Answer(row["coordinator_id"], row["text"], from_db(row["sent_at"]))
         for row in await fetch_all(
@@ -41,7 +42,7 @@ async def _answers(tx: aiosqlite.Connection, question_id: int) -> tuple[Answer, 
     )
 
 
-async def _question(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Question:
+async def _question(tx: Tx, row: aiosqlite.Row) -> Question:
     return Question(
         row["id"],
         row["panel_id"],
@@ -52,14 +53,12 @@ async def _question(tx: aiosqlite.Connection, row: aiosqlite.Row) -> Question:
     )
 
 
-async def get(tx: aiosqlite.Connection, question_id: int) -> Question | None:
+async def get(tx: Tx, question_id: int) -> Question | None:
     row = await fetch_one(tx, "SELECT * FROM questions WHERE id = ?", (question_id,))
     return None if row is None else await _question(tx, row)
 
 
-async def recent(
-    tx: aiosqlite.Connection, limit: int, panel_ids: Collection[int] | None = None
-) -> list[Question]:
+async def recent(tx: Tx, limit: int, panel_ids: Collection[int] | None = None) -> list[Question]:
     """The newest questions, oldest of them first; with panel_ids, only those about these
     panels or about none."""
     where = ""
@@ -76,7 +75,7 @@ async def recent(
 
 
 async def add_answer(
-    tx: aiosqlite.Connection, question_id: int, coordinator_id: int, text: str, now: datetime
+    tx: Tx, question_id: int, coordinator_id: int, text: str, now: datetime
 ) -> None:
     await tx.execute(
         "INSERT INTO question_replies (question_id, coordinator_id, text, sent_at) "

@@ -23,6 +23,7 @@ import aiosqlite
 
 from bot.store import volunteers
 from bot.store.db import fetch_all, fetch_one, scrub_after_commit
+from bot.store.tx import Tx
 from bot.timeutil import from_db, from_db_optional, to_db
 
 WARN_BEFORE = timedelta(days=7)
@@ -57,7 +58,7 @@ def _run(row: aiosqlite.Row) -> RetentionRun:
 
 
 async def closed_panels(
-    tx: aiosqlite.Connection,
+    tx: Tx,
 ) -> list[tuple[int, datetime, RetentionRun | None]]:
     """Closed panels, when they closed, and their retention record if it was made yet."""
     return [
@@ -71,7 +72,7 @@ async def closed_panels(
     ]
 
 
-async def run_for(tx: aiosqlite.Connection, panel_id: int, due_at: datetime) -> RetentionRun:
+async def run_for(tx: Tx, panel_id: int, due_at: datetime) -> RetentionRun:
     """The panel's retention record, created with its due date the first time it is seen."""
     await tx.execute(
         "INSERT OR IGNORE INTO retention_runs (panel_id, due_at) VALUES (?, ?)",
@@ -82,14 +83,14 @@ async def run_for(tx: aiosqlite.Connection, panel_id: int, due_at: datetime) -> 
     return _run(row)
 
 
-async def mark_warned(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None:
+async def mark_warned(tx: Tx, panel_id: int, now: datetime) -> None:
     await tx.execute(
         "UPDATE retention_runs SET warned_at = COALESCE(warned_at, ?) WHERE panel_id = ?",
         (to_db(now), panel_id),
     )
 
 
-async def _people(tx: aiosqlite.Connection, panel_id: int) -> list[tuple[int, int, bool]]:
+async def _people(tx: Tx, panel_id: int) -> list[tuple[int, int, bool]]:
     """(volunteer id, their other applications, wants future panels) for the panel's people."""
     return [
         (r["id"], r["others"], bool(r["future_panels"]))
@@ -103,7 +104,7 @@ async def _people(tx: aiosqlite.Connection, panel_id: int) -> list[tuple[int, in
     ]
 
 
-async def counts(tx: aiosqlite.Connection, panel_id: int) -> dict[str, int]:
+async def counts(tx: Tx, panel_id: int) -> dict[str, int]:
     """What a deletion would do now: for the warning, and recorded when it runs."""
     people = await _people(tx, panel_id)
     return {
@@ -114,7 +115,7 @@ async def counts(tx: aiosqlite.Connection, panel_id: int) -> dict[str, int]:
     }
 
 
-async def delete(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None:
+async def delete(tx: Tx, panel_id: int, now: datetime) -> None:
     result = await counts(tx, panel_id)
     people = await _people(tx, panel_id)
     await tx.execute(
@@ -153,7 +154,7 @@ async def delete(tx: aiosqlite.Connection, panel_id: int, now: datetime) -> None
     scrub_after_commit()
 
 
-async def sweep(tx: aiosqlite.Connection, now: datetime) -> int:
+async def sweep(tx: Tx, now: datetime) -> int:
     """Anyone with no application left (a sign-up withdrawn before it was sent, by an older
     version of the bot) is deleted, or kept with only name, contact and their wish to hear
     about future panels. Returns how many were found."""
@@ -166,7 +167,7 @@ async def sweep(tx: aiosqlite.Connection, now: datetime) -> int:
     return len(found)
 
 
-async def recorded(tx: aiosqlite.Connection, panel_id: int) -> dict[str, int]:
+async def recorded(tx: Tx, panel_id: int) -> dict[str, int]:
     """What a deletion removed, as recorded (zeros if it has not run)."""
     row = await fetch_one(
         tx,

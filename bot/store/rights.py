@@ -12,10 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-import aiosqlite
-
 from bot.config import Settings
 from bot.store import coordinators
+from bot.store.tx import Tx
 
 Role = Literal["owner", "helper"]
 ROLES: tuple[Role, ...] = ("owner", "helper")
@@ -38,28 +37,24 @@ class Rights:
 EVERY_PANEL = Rights(every_panel=True)
 
 
-async def rights_of(
-    tx: aiosqlite.Connection, settings: Settings, telegram_id: int
-) -> Rights | None:
+async def rights_of(tx: Tx, settings: Settings, telegram_id: int) -> Rights | None:
     """None for someone who is not a coordinator."""
-    if telegram_id in settings.coordinators or await coordinators.owns_every_panel(
-        tx, telegram_id
-    ):
+    if telegram_id in settings.coordinators or await coordinators.owns_every_panel(tx, telegram_id):
         return EVERY_PANEL
     roles = await coordinators.panel_roles(tx, telegram_id)
     return Rights(every_panel=False, roles=roles) if roles else None
 
 
-async def is_coordinator(tx: aiosqlite.Connection, settings: Settings, telegram_id: int) -> bool:
+async def is_coordinator(tx: Tx, settings: Settings, telegram_id: int) -> bool:
     return await rights_of(tx, settings, telegram_id) is not None
 
 
-async def coordinator_ids(tx: aiosqlite.Connection, settings: Settings) -> list[int]:
+async def coordinator_ids(tx: Tx, settings: Settings) -> list[int]:
     return sorted(settings.coordinators | set(await coordinators.listed(tx)))
 
 
 async def coordinators_of(
-    tx: aiosqlite.Connection, settings: Settings, panel_id: int | None, *, owners_only: bool = False
+    tx: Tx, settings: Settings, panel_id: int | None, *, owners_only: bool = False
 ) -> list[int]:
     """Who may hear about this panel (with owners_only: about its health data). What belongs
     to no panel goes to every coordinator, so that it reaches someone."""

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.model import Answer
 from bot.store.db import fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import to_db
 
 
@@ -29,16 +28,14 @@ class MadeUpSignUp:
     conflicts: tuple[str, ...] = ()
 
 
-async def first_free_telegram_id(tx: aiosqlite.Connection, at_least: int) -> int:
+async def first_free_telegram_id(tx: Tx, at_least: int) -> int:
     row = await fetch_one(
         tx, "SELECT max(telegram_id) FROM volunteers WHERE telegram_id >= ?", (at_least,)
     )
     return at_least if row is None or row[0] is None else int(row[0]) + 1
 
 
-async def insert(
-    tx: aiosqlite.Connection, panel_id: int, people: Sequence[MadeUpSignUp], now: datetime
-) -> None:
+async def insert(tx: Tx, panel_id: int, people: Sequence[MadeUpSignUp], now: datetime) -> None:
     for person in people:
         cursor = await tx.execute(
             "INSERT INTO volunteers (telegram_id, chat_id, name, role, contact, consented_at, "

@@ -11,6 +11,7 @@ import aiosqlite
 from bot.model import Session
 from bot.store import panels
 from bot.store.db import fetch_all, fetch_one
+from bot.store.tx import Tx
 from bot.timeutil import from_db, to_db
 
 
@@ -83,7 +84,7 @@ def _record(row: aiosqlite.Row) -> SessionChangeRecord:
 
 
 async def add(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     session_id: int,
     source: str,
     before: SessionState,
@@ -109,14 +110,12 @@ async def add(
     return int(cursor.lastrowid or 0)
 
 
-async def get(tx: aiosqlite.Connection, change_id: int) -> SessionChangeRecord | None:
+async def get(tx: Tx, change_id: int) -> SessionChangeRecord | None:
     row = await fetch_one(tx, "SELECT * FROM session_changes WHERE id = ?", (change_id,))
     return None if row is None else _record(row)
 
 
-async def pending_for_session(
-    tx: aiosqlite.Connection, session_id: int, source: str
-) -> list[SessionChangeRecord]:
+async def pending_for_session(tx: Tx, session_id: int, source: str) -> list[SessionChangeRecord]:
     return [
         _record(row)
         for row in await fetch_all(
@@ -128,7 +127,7 @@ async def pending_for_session(
     ]
 
 
-async def unannounced(tx: aiosqlite.Connection) -> list[SessionChangeRecord]:
+async def unannounced(tx: Tx) -> list[SessionChangeRecord]:
     return [
         _record(row)
         for row in await fetch_all(
@@ -139,14 +138,14 @@ async def unannounced(tx: aiosqlite.Connection) -> list[SessionChangeRecord]:
     ]
 
 
-async def mark_announced(tx: aiosqlite.Connection, change_id: int, now: datetime) -> None:
+async def mark_announced(tx: Tx, change_id: int, now: datetime) -> None:
     await tx.execute(
         "UPDATE session_changes SET announced_at = ? WHERE id = ?", (to_db(now), change_id)
     )
 
 
 async def decide(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     change_id: int,
     status: str,
     coordinator_id: int | None,
@@ -161,7 +160,7 @@ async def decide(
     return cursor.rowcount > 0
 
 
-async def latest_sent(tx: aiosqlite.Connection, session_id: int) -> int | None:
+async def latest_sent(tx: Tx, session_id: int) -> int | None:
     """The newest change people were told about: only its re-confirm buttons still count."""
     row = await fetch_one(
         tx,
@@ -180,7 +179,7 @@ class Affected:
     answer: str
 
 
-async def affected(tx: aiosqlite.Connection, session_id: int) -> list[Affected]:
+async def affected(tx: Tx, session_id: int) -> list[Affected]:
     """Everyone still on the panel who said yes or maybe to this session."""
     return [
         Affected(
@@ -198,7 +197,7 @@ async def affected(tx: aiosqlite.Connection, session_id: int) -> list[Affected]:
     ]
 
 
-async def apply_state(tx: aiosqlite.Connection, session_id: int, state: SessionState) -> None:
+async def apply_state(tx: Tx, session_id: int, state: SessionState) -> None:
     await tx.execute(
         "UPDATE sessions SET starts_at = ?, ends_at = ?, venue = ?, online_link = ?, "
         "cancelled = ? WHERE id = ?",
@@ -213,7 +212,7 @@ async def apply_state(tx: aiosqlite.Connection, session_id: int, state: SessionS
     )
 
 
-async def session(tx: aiosqlite.Connection, session_id: int) -> Session | None:
+async def session(tx: Tx, session_id: int) -> Session | None:
     row = await fetch_one(tx, "SELECT panel_id FROM sessions WHERE id = ?", (session_id,))
     if row is None:
         return None

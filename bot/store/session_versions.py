@@ -17,6 +17,7 @@ import aiosqlite
 from bot.store import need_states
 from bot.store.db import fetch_all
 from bot.store.sql import chunked, marks
+from bot.store.tx import Tx
 from bot.timeutil import from_db, to_db
 
 COMPARED = ("starts_at", "ends_at", "venue", "online_link", "cancelled")
@@ -47,7 +48,7 @@ def _snapshot(row: aiosqlite.Row) -> Snapshot:
     )
 
 
-async def sync(tx: aiosqlite.Connection, now: datetime) -> list[int]:
+async def sync(tx: Tx, now: datetime) -> list[int]:
     """Raise the version of every session that changed since its snapshot; return their ids."""
     cursor = await tx.execute(
         "SELECT s.id, s.version, s.starts_at, s.ends_at, s.venue, s.online_link, s.cancelled, "
@@ -94,7 +95,7 @@ async def sync(tx: aiosqlite.Connection, now: datetime) -> list[int]:
 
 
 async def for_panels(
-    tx: aiosqlite.Connection, panel_ids: Sequence[int]
+    tx: Tx, panel_ids: Sequence[int]
 ) -> dict[int, dict[tuple[int, int], Snapshot]]:
     """Every snapshot of each panel's sessions, by panel id, then (session id, version)."""
     found: dict[int, dict[tuple[int, int], Snapshot]] = {panel_id: {} for panel_id in panel_ids}

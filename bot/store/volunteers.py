@@ -11,13 +11,22 @@ import aiosqlite
 
 from bot.model import Volunteer
 from bot.store import need_states
-from bot.store.db import Database, fetch_all, fetch_one, scrub_after_commit
+from bot.store.db import fetch_all, fetch_one, scrub_after_commit
 from bot.store.sql import chunked, marks
+from bot.store.tx import Tx
 from bot.timeutil import from_db, from_db_optional, to_db
 
 EDITABLE = frozenset(
-    {"name", "role", "contact", "needs_note", "future_panels", "unreachable", "chat_id",
-     "reminders_paused"}
+    {
+        "name",
+        "role",
+        "contact",
+        "needs_note",
+        "future_panels",
+        "unreachable",
+        "chat_id",
+        "reminders_paused",
+    }
 )
 
 
@@ -50,17 +59,17 @@ def _volunteer(row: aiosqlite.Row, needs: frozenset[str]) -> Volunteer:
     )
 
 
-async def by_telegram_id(tx: aiosqlite.Connection, telegram_id: int) -> Volunteer | None:
+async def by_telegram_id(tx: Tx, telegram_id: int) -> Volunteer | None:
     row = await fetch_one(tx, _WHOLE + "WHERE v.telegram_id = ?", (telegram_id,))
     return None if row is None else _whole(row)
 
 
-async def get(tx: aiosqlite.Connection, volunteer_id: int) -> Volunteer | None:
+async def get(tx: Tx, volunteer_id: int) -> Volunteer | None:
     row = await fetch_one(tx, _WHOLE + "WHERE v.id = ?", (volunteer_id,))
     return None if row is None else _whole(row)
 
 
-async def get_many(tx: aiosqlite.Connection, volunteer_ids: Iterable[int]) -> dict[int, Volunteer]:
+async def get_many(tx: Tx, volunteer_ids: Iterable[int]) -> dict[int, Volunteer]:
     """Many people at once, by id: two queries per few hundred people."""
     found: dict[int, Volunteer] = {}
     for ids in chunked(sorted(set(volunteer_ids))):
@@ -76,9 +85,7 @@ async def get_many(tx: aiosqlite.Connection, volunteer_ids: Iterable[int]) -> di
     return found
 
 
-async def consent(
-    tx: aiosqlite.Connection, telegram_id: int, chat_id: int, now: datetime
-) -> Volunteer:
+async def consent(tx: Tx, telegram_id: int, chat_id: int, now: datetime) -> Volunteer:
     """Record consent to store personal details, creating the volunteer if new."""
     await tx.execute(
         "INSERT INTO volunteers (telegram_id, chat_id, consented_at, created_at) "
@@ -91,7 +98,7 @@ async def consent(
     return volunteer
 
 
-async def update(tx: aiosqlite.Connection, volunteer_id: int, **fields: object) -> None:
+async def update(tx: Tx, volunteer_id: int, **fields: object) -> None:
     unknown = fields.keys() - EDITABLE
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -101,20 +108,17 @@ async def update(tx: aiosqlite.Connection, volunteer_id: int, **fields: object) 
     )
 
 
-async def reachable_again(db: Database, telegram_id: int) -> bool:
+async def reachable_again(tx: Tx, telegram_id: int) -> bool:
     """Someone marked unreachable (they blocked the bot) has written to it, so they unblocked
-    it: reminders and broadcasts reach them again. One statement on its own, not a unit of
-    work, so it never marks the update being handled as done. True if they were unreachable."""
-    changed = await db.execute_alone(
+    it: reminders and broadcasts reach them again. True if they were unreachable."""
+    changed = await tx.execute(
         "UPDATE volunteers SET unreachable = 0 WHERE telegram_id = ? AND unreachable = 1",
         (telegram_id,),
     )
-    return changed > 0
+    return changed.rowcount > 0
 
 
-async def set_needs_consent(
-    tx: aiosqlite.Connection, volunteer_id: int, now: datetime | None
-) -> None:
+async def set_needs_consent(tx: Tx, volunteer_id: int, now: datetime | None) -> None:
     """Give (now) or withdraw (None) consent to hold support needs; withdrawing deletes them."""
     await tx.execute(
         "UPDATE volunteers SET needs_consented_at = ? WHERE id = ?",
@@ -126,7 +130,7 @@ async def set_needs_consent(
         await tx.execute("UPDATE volunteers SET needs_note = NULL WHERE id = ?", (volunteer_id,))
 
 
-async def set_needs(tx: aiosqlite.Connection, volunteer_id: int, codes: Iterable[str]) -> None:
+async def set_needs(tx: Tx, volunteer_id: int, codes: Iterable[str]) -> None:
     chosen = set(codes)
     had = {r["code"] for r in await fetch_all(
         tx, "SELECT code FROM needs WHERE volunteer_id = ?", (volunteer_id,)
@@ -139,7 +143,7 @@ async def set_needs(tx: aiosqlite.Connection, volunteer_id: int, codes: Iterable
     )
 
 
-async def erase(tx: aiosqlite.Connection, volunteer_id: int, now: datetime, reason: str) -> None:
+async def erase(tx: Tx, volunteer_id: int, now: datetime, reason: str) -> None:
     """Delete a person and everything about them; keep only that an erasure happened.
 
     Their rows in other tables go with them (ON DELETE CASCADE); what is keyed by Telegram id
@@ -152,7 +156,7 @@ async def erase(tx: aiosqlite.Connection, volunteer_id: int, now: datetime, reas
     scrub_after_commit()
 
 
-async def keep_only_future_wish(tx: aiosqlite.Connection, volunteer_id: int) -> None:
+async def keep_only_future_wish(tx: Tx, volunteer_id: int) -> None:
     """Someone with no panel left who asked to hear about future panels keeps their name,
     contact and that wish (and the ids to reach them), nothing else."""
     await _forget_chat_state(tx, volunteer_id)
@@ -171,7 +175,7 @@ async def keep_only_future_wish(tx: aiosqlite.Connection, volunteer_id: int) -> 
     scrub_after_commit()
 
 
-async def _forget_chat_state(tx: aiosqlite.Connection, volunteer_id: int) -> None:
+async def _forget_chat_state(tx: Tx, volunteer_id: int) -> None:
     """Where they were in a chat flow, and a typed answer the bot was waiting for."""
     row = await fetch_one(tx, "SELECT telegram_id FROM volunteers WHERE id = ?", (volunteer_id,))
     if row is None:
@@ -180,7 +184,7 @@ async def _forget_chat_state(tx: aiosqlite.Connection, volunteer_id: int) -> Non
     await tx.execute("DELETE FROM pending_prompts WHERE telegram_id = ?", (row["telegram_id"],))
 
 
-async def without_applications(tx: aiosqlite.Connection) -> list[tuple[int, bool]]:
+async def without_applications(tx: Tx) -> list[tuple[int, bool]]:
     """(id, wants future panels) of everyone with no application left who still holds more
     than a person kept for future panels keeps: retention's sweep finds them. (A question a
     kept person asks later is theirs to ask, so it does not count.)"""

@@ -35,7 +35,7 @@ def build_application(
     lifecycle = Lifecycle()
     lifecycle.on_start(replay_and_set_menu)
     updates = journal.JournalingQueue(ctx.db, ctx.clock, patience)
-    polls = WatchedPolls()
+    polls = WatchedPolls(updates.record_batch)
     base_url = ctx.settings.api_url
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()

@@ -2,20 +2,22 @@
 
 python-telegram-bot confirms a batch of updates to Telegram (the next getUpdates carries the
 new offset) as soon as it has fetched them, before any handler runs; a kill -9 then loses
-them for good. The Updater puts each update into the Application's queue before it asks for
-more, so a queue that writes each update to SQLite before accepting it makes every update
-durable before Telegram forgets it. The update is marked done in the same transaction as the
-work it caused (bot.store.db.handling_event), or when handling ends if it caused none. At
-start-up, updates not done are handled again, in order.
+them for good. So each getUpdates answer is saved, whole, as Telegram sent it, before
+python-telegram-bot even reads it (bot.telegram.watchdog.WatchedPolls calls
+`JournalingQueue.record_batch`): one write per batch, and nothing serialised again. An update
+that reaches the queue some other way is saved by the queue before it is accepted. The
+update is marked done in the same transaction as the work it caused
+(bot.store.db.handling_event), or when handling ends if it caused none. At start-up, updates
+not done are handled again, in order.
 
 A write that fails (another program holding the database past busy_timeout, a full disk) must
-not end polling: an exception out of put() ends python-telegram-bot's polling task and the bot
-is deaf for good. So put() never raises: it says why at once, at ERROR, and tries again with
-backoff. While it waits, polling waits, and the batch is not confirmed to Telegram (the
-Updater moves its offset only after every put of a batch returned), so Telegram keeps the
-updates and nothing is lost. If the database has not recovered within GIVE_UP_AFTER, the
-queue says so (`gave_up`) and the runner stops the bot with one line, for a supervisor to
-restart it.
+not end polling: an exception out of getUpdates or put() ends python-telegram-bot's polling
+task and the bot is deaf for good. So neither raises: the journal says why at once, at ERROR,
+and tries again with backoff. While it waits, polling waits, and the batch is not confirmed
+to Telegram (the Updater moves its offset only after the answer is read and every put of the
+batch returned), so Telegram keeps the updates and nothing is lost. If the database has not
+recovered within GIVE_UP_AFTER, the queue says so (`gave_up`) and the runner stops the bot
+with one line, for a supervisor to restart it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from telegram import Bot, Update
 from telegram.ext import Application, ContextTypes, TypeHandler
@@ -37,6 +39,7 @@ from bot.store import journal
 from bot.store.db import Database, handling_event, mark_event_done
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FIRST_GROUP = -(2**30)
 LAST_GROUP = 2**30
@@ -82,6 +85,9 @@ class JournalingQueue(asyncio.Queue[object]):
         # already queued from the journal: each is queued once. Forgotten once handled (the
         # journal then says it is done), so a bot that runs for months does not grow.
         self._queued: set[int] = set()
+        # What the last saved batches said of each update, until the Updater queues it.
+        self._saved_in_batch: set[int] = set()
+        self._done_in_batch: set[int] = set()
         self._stopping = False
 
     async def put(self, item: object) -> None:
@@ -92,19 +98,53 @@ class JournalingQueue(asyncio.Queue[object]):
         if item.update_id in self._queued:
             log.info("update %s is already queued; skipping", item.update_id)
             return
+        if item.update_id in self._done_in_batch:
+            self._done_in_batch.discard(item.update_id)
+            log.info("update %s is already handled; skipping", item.update_id)
+            return
+        if item.update_id in self._saved_in_batch:
+            self._saved_in_batch.discard(item.update_id)
+            self._accept(item)
+            return
         # Once the journal holds the update it must reach the queue, even if polling is
         # cancelled in between (a stop): else it would wait, saved but unhandled, for the next
         # start. Shielded, so a cancelled put still finishes saving and queueing.
         await asyncio.shield(self._record_and_queue(item))
 
     async def _record_and_queue(self, update: Update) -> None:
-        if not await self._record_patiently(update):
+        if not await self._patiently(str(update.update_id), lambda: self._record(update)):
             log.info("update %s is already handled; skipping", update.update_id)
             return
+        self._accept(update)
+
+    def _accept(self, update: Update) -> None:
         if self._stopping:
             return  # too late to handle it now: the next start replays it from the journal
         self._queued.add(update.update_id)
         self.put_nowait(update)
+
+    async def record_batch(self, answer: bytes) -> None:
+        """Save a getUpdates answer (its raw JSON) before python-telegram-bot reads it, however
+        long the database takes; never raises. Shielded like put(): once saved, what the
+        batch said is kept even if polling is cancelled meanwhile."""
+        if b'"update_id"' not in answer:
+            return  # an empty long poll, or an error: nothing to save
+        await asyncio.shield(self._record_batch(answer.decode("utf-8")))
+
+    async def _record_batch(self, answer: str) -> None:
+        async def save() -> tuple[set[int], set[int]]:
+            async with self._db.transaction(inline=True) as tx:
+                return await journal.record_batch(tx, answer, self._clock.now())
+
+        # Once the journal has given up, a batch is left unsaved (it is not confirmed to
+        # Telegram either): the runner is stopping the bot, and python-telegram-bot's last
+        # getUpdates, made while it stops, must not wait for ever. Any update of it that is
+        # queued all the same waits in put(), as before.
+        result = await self._patiently("batch", save, unless=self.gave_up)
+        if result is not None:
+            saved, done = result
+            self._saved_in_batch |= saved
+            self._done_in_batch |= done
 
     @property
     def give_up_after(self) -> timedelta:
@@ -131,14 +171,25 @@ class JournalingQueue(asyncio.Queue[object]):
             log.warning("handling %d update(s) left unfinished by a crash", len(payloads))
         return len(payloads)
 
-    async def _record_patiently(self, update: Update) -> bool:
-        """Save the update, however long the database takes; never raises."""
+    @overload
+    async def _patiently(self, what: str, save: Callable[[], Awaitable[T]]) -> T: ...
+    @overload
+    async def _patiently(
+        self, what: str, save: Callable[[], Awaitable[T]], unless: asyncio.Event
+    ) -> T | None: ...
+    async def _patiently(
+        self, what: str, save: Callable[[], Awaitable[T]], unless: asyncio.Event | None = None
+    ) -> T | None:
+        """Save, however long the database takes (None if `unless` is set meanwhile); never
+        raises."""
         attempt = 0
         while True:
             try:
-                saved = await self._record(update)
+                saved = await save()
             except Exception as error:  # any failure: polling must go on, so we wait instead
-                self._failed(update.update_id, error)
+                self._failed(what, error)
+                if unless is not None and unless.is_set():
+                    return None
                 wait = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)]
                 attempt += 1
                 await self._patience.sleep(wait)
@@ -153,7 +204,7 @@ class JournalingQueue(asyncio.Queue[object]):
                 self.fault = None
             return saved
 
-    def _failed(self, update_id: int, error: Exception) -> None:
+    def _failed(self, what: str, error: Exception) -> None:
         now = self._patience.monotonic()
         # The exception's own words ("database is locked", "database or disk is full"):
         # SQLite's messages never carry the values being written.
@@ -164,7 +215,7 @@ class JournalingQueue(asyncio.Queue[object]):
             log.error(
                 "cannot save incoming update %s to the database (%s); polling waits and the "
                 "update is not confirmed to Telegram until it is saved",
-                update_id,
+                what,
                 cause,
             )
             return
@@ -182,9 +233,7 @@ class JournalingQueue(asyncio.Queue[object]):
 
     async def _record(self, update: Update) -> bool:
         """Save the update; False if it was already handled (Telegram sent it again)."""
-        if await journal.record(
-            self._db, update.update_id, update.to_json(), self._clock.now()
-        ):
+        if await journal.record(self._db, update.update_id, update.to_json(), self._clock.now()):
             return True
         async with self._db.transaction() as tx:
             return await journal.is_unfinished(tx, update.update_id)

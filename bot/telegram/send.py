@@ -51,6 +51,8 @@ _not_reached: dict[str, NotReached] = {}
 
 def when_not_reached(bot: Bot, tell: NotReached) -> None:
     _not_reached[bot.token] = tell
+
+
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 # Lower case: PTB drops "Bad Request: " and capitalises what Telegram said.

@@ -79,6 +79,8 @@ def _best(
 
 def split_html(text: str, limit: int) -> list[str]:
     """Parts of at most `limit` visible characters, each valid HTML if the whole is."""
+    if len(text) <= limit:
+        return [text]  # tags and entities count less than they take: nothing to cut
     tokens = _tokens(text)
     if sum(token.visible for token in tokens) <= limit:
         return [text]

@@ -26,5 +26,6 @@ def app_context(context: ContextTypes.DEFAULT_TYPE) -> AppContext:
 
 
 async def one_unit(context: ContextTypes.DEFAULT_TYPE, work: Callable[[], Awaitable[T]]) -> T:
-    async with app_context(context).db.transaction():
+    # One update's statements are small and indexed: on the loop's thread (bot.store.tx).
+    async with app_context(context).db.transaction(inline=True):
         return await work()

@@ -107,7 +107,7 @@ def register(application: Application, service: VolunteerService) -> None:  # ty
 
     async def heard_from(update: Update, context: Context) -> None:
         if update.effective_user is not None:
-            await service.heard_from(update.effective_user.id)
+            service.heard_from(update.effective_user.id)
 
     async def group_command(update: Update, context: Context) -> None:
         message = update.effective_message

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 from telegram.ext import Application
@@ -29,10 +30,17 @@ CHECK_EVERY = 10.0
 
 
 class WatchedPolls(HTTPXRequest):
-    """The getUpdates connection, noting when each request begins."""
+    """The getUpdates connection, noting when each request begins, and saving what each
+    brings (`on_answer`: the journal) before python-telegram-bot reads it."""
 
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        on_answer: Callable[[bytes], Awaitable[None]],
+        monotonic: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(connection_pool_size=1, **kwargs)
+        self._on_answer = on_answer
         self._monotonic = monotonic
         self.last_started = monotonic()
 
@@ -45,7 +53,10 @@ class WatchedPolls(HTTPXRequest):
         **kwargs: Any,
     ) -> tuple[int, bytes]:
         self.last_started = self._monotonic()
-        return await super().do_request(url, method, request_data, *args, **kwargs)
+        status, answer = await super().do_request(url, method, request_data, *args, **kwargs)
+        if status == HTTPStatus.OK:
+            await self._on_answer(answer)
+        return status, answer
 
 
 class PollingWatch:

@@ -29,15 +29,14 @@ SESSIONS = """\
 async def _statements_in_a_tick(world: World) -> tuple[int, int]:
     """(SQL statements run, transactions begun) during one tick."""
     seen: list[str] = []
-    async with world.db.transaction() as tx:
-        await tx.set_trace_callback(seen.append)
+    conn = world.db._conn  # the aiosqlite connection: SQLite itself sees every statement
+    await conn.set_trace_callback(seen.append)
     try:
         await tick(world)
         during = list(seen)
     finally:
-        async with world.db.transaction() as tx:
-            # sqlite3 takes None to remove it; aiosqlite types the argument as a callable.
-            await tx.set_trace_callback(None)  # type: ignore[arg-type]
+        # sqlite3 takes None to remove it; aiosqlite types the argument as a callable.
+        await conn.set_trace_callback(None)  # type: ignore[arg-type]
     return len(during), sum(1 for sql in during if sql == "BEGIN IMMEDIATE")
 
 

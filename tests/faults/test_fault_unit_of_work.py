@@ -9,10 +9,8 @@ what a kill -9 would leave on disk. A new bot started on that copy must answer t
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -27,20 +25,22 @@ from tests.journey import consent, read_info, sign_up
 
 
 class CutOff:
-    """Holds the database thread inside a unit of work until the test has looked."""
+    """Copies the database files at the moment of the save, from inside the bot's own
+    statement (whichever thread runs it): what a kill -9 at that moment leaves on disk."""
 
-    def __init__(self) -> None:
-        self.reached = threading.Event()
-        self.go_on = threading.Event()
+    def __init__(self, database: Path, to: Path) -> None:
+        self.database = database
+        self.to = to
+        self.killed: Path | None = None
 
     def __call__(self) -> int:
-        self.reached.set()
-        self.go_on.wait(timeout=30)
+        if self.killed is None:
+            self.killed = copy_as_killed(self.database, self.to)
         return 0
 
 
-async def cut_at(world: World, table: str) -> CutOff:
-    cut = CutOff()
+async def cut_at(world: World, table: str, to: Path) -> CutOff:
+    cut = CutOff(world.settings.database, to)
     conn = world.db._conn  # the bot's own connection: the trigger runs inside its transaction
     await conn.create_function("cut_off", 0, cut)
     for event in ("INSERT", "UPDATE"):
@@ -90,13 +90,11 @@ async def restarted_on(world: World, database: Path) -> tuple[Database, BotHarne
 async def cut_while_handling(
     world: World, tmp_path: Path, sam: FakeUser, text: str, table: str
 ) -> tuple[int, Path]:
-    cut = await cut_at(world, table)
+    cut = await cut_at(world, table, tmp_path)
     update_id = world.api.send_text(sam, text)
-    assert await asyncio.to_thread(cut.reached.wait, 10), "the save was never reached"
-    killed = copy_as_killed(world.settings.database, tmp_path)
-    cut.go_on.set()
     await world.harness.wait_processed(update_id)
-    return update_id, killed
+    assert cut.killed is not None, "the save was never reached"
+    return update_id, cut.killed
 
 
 @pytest.mark.parametrize("case", ["typed answer", "/needs"])

@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot import views
 from bot.callbacks import AttendancePanel, AttendanceSession, AttendanceTick
 from bot.context import AppContext, Person
@@ -21,6 +19,7 @@ from bot.replies import Button, Document, Outcome, Reply, rows
 from bot.services.coordinator import not_allowed
 from bot.store import applications, attendance, panels, volunteers
 from bot.store.rights import Rights, rights_of
+from bot.store.tx import Tx
 from messages import label, render
 from messages.render import money, short_day
 
@@ -108,9 +107,7 @@ class AttendanceService:
             view = views.session_view(session, panel.timezone)
             return Outcome([_say("attendance_saved", came=came, session=view)])
 
-    async def _session(
-        self, tx: aiosqlite.Connection, session_id: int
-    ) -> tuple[Panel, Session] | None:
+    async def _session(self, tx: Tx, session_id: int) -> tuple[Panel, Session] | None:
         found = await panels.with_session(tx, session_id, self.app.settings.timezone)
         if found is None:
             return None
@@ -119,7 +116,7 @@ class AttendanceService:
             return None
         return panel, session
 
-    async def _sessions(self, tx: aiosqlite.Connection, panel: Panel, rights: Rights) -> Reply:
+    async def _sessions(self, tx: Tx, panel: Panel, rights: Rights) -> Reply:
         now = self.app.clock.now()
         started = [
             s for s in await panels.sessions(tx, panel.id) if not s.cancelled and s.starts_at <= now
@@ -145,7 +142,7 @@ class AttendanceService:
         )
 
     async def _people(
-        self, tx: aiosqlite.Connection, panel: Panel, session: Session
+        self, tx: Tx, panel: Panel, session: Session
     ) -> list[tuple[Application, str]]:
         marks = await attendance.for_session(tx, session.id)
         people = []
@@ -159,9 +156,7 @@ class AttendanceService:
             people.append((application, name))
         return people
 
-    async def _marking(
-        self, tx: aiosqlite.Connection, panel: Panel, session: Session, *, edit: bool
-    ) -> Reply:
+    async def _marking(self, tx: Tx, panel: Panel, session: Session, *, edit: bool) -> Reply:
         marks = await attendance.for_session(tx, session.id)
         buttons = []
         for application, name in await self._people(tx, panel, session):
@@ -182,9 +177,7 @@ class AttendanceService:
             edit=edit,
         )
 
-    async def _toggle(
-        self, tx: aiosqlite.Connection, panel: Panel, session: Session, application_id: int
-    ) -> None:
+    async def _toggle(self, tx: Tx, panel: Panel, session: Session, application_id: int) -> None:
         application = await applications.get(tx, application_id)
         if application is None or application.panel_id != panel.id:
             return
@@ -203,7 +196,7 @@ class AttendanceService:
             now=self.app.clock.now(),
         )
 
-    async def _csv(self, tx: aiosqlite.Connection, panel: Panel) -> Reply:
+    async def _csv(self, tx: Tx, panel: Panel) -> Reply:
         sessions = {s.id: s for s in await panels.sessions(tx, panel.id)}
         lines: list[list[object]] = [
             [

@@ -12,14 +12,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.callbacks import CallbackData
 from bot.context import AppContext, Person
 from bot.model import Panel
 from bot.replies import Button, Outcome, Reply
 from bot.store import coordinators, panels
 from bot.store.rights import Rights, coordinators_of
+from bot.store.tx import Tx
 from messages import label, render
 
 PAGE_SIZE = 15
@@ -30,7 +29,7 @@ class CoordCtx:
     """One coordinator's action, inside one transaction."""
 
     app: AppContext
-    tx: aiosqlite.Connection
+    tx: Tx
     person: Person
     now: datetime
     rights: Rights

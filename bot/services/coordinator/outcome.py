@@ -14,8 +14,6 @@ import re
 from datetime import UTC, datetime, time
 from typing import Any, Literal
 
-import aiosqlite
-
 from bot import views
 from bot.callbacks import AwardBidder, AwardOther, OutcomeAction, OutcomeStep
 from bot.context import AppContext, Person
@@ -26,6 +24,7 @@ from bot.services.coordinator import not_allowed
 from bot.store import applications, outcomes, panels, prompts
 from bot.store.outcomes import PanelOutcome
 from bot.store.rights import rights_of
+from bot.store.tx import Tx
 from bot.text import NOTE_MAX, clean, one_line
 from messages import label, render
 
@@ -117,7 +116,7 @@ class OutcomeService:
 
     async def _act(
         self,
-        tx: aiosqlite.Connection,
+        tx: Tx,
         person: Person,
         panel: Panel,
         action: OutcomeAction,
@@ -167,7 +166,7 @@ class OutcomeService:
 
     async def _award_to(
         self,
-        tx: aiosqlite.Connection,
+        tx: Tx,
         person: Person,
         panel: Panel,
         pressed: AwardBidder | AwardOther,
@@ -182,7 +181,7 @@ class OutcomeService:
 
     async def _from_draft(
         self,
-        tx: aiosqlite.Connection,
+        tx: Tx,
         person: Person,
         panel: Panel,
         action: Literal["nonote", "save"],
@@ -214,9 +213,7 @@ class OutcomeService:
             [_say("outcome_award_saved", **context, **self._award_view(panel, draft.data))]
         )
 
-    async def text(
-        self, tx: aiosqlite.Connection, person: Person, prompt: prompts.Prompt, typed: str
-    ) -> Outcome:
+    async def text(self, tx: Tx, person: Person, prompt: prompts.Prompt, typed: str) -> Outcome:
         """A typed answer while recording an award: the name, the date, or the note."""
         panel = await panels.get(tx, prompt.ref, self._tz)
         rights = await rights_of(tx, self.app.settings, person.telegram_id)
@@ -263,7 +260,7 @@ class OutcomeService:
 
     async def _ask(
         self,
-        tx: aiosqlite.Connection,
+        tx: Tx,
         person: Person,
         kind: str,
         panel: Panel,
@@ -274,7 +271,7 @@ class OutcomeService:
         )
 
     async def _ask_date(
-        self, tx: aiosqlite.Connection, person: Person, panel: Panel, data: dict[str, Any]
+        self, tx: Tx, person: Person, panel: Panel, data: dict[str, Any]
     ) -> Outcome:
         await self._ask(tx, person, "award_date", panel, {"awarded_to": data["awarded_to"]})
         return Outcome(
@@ -287,9 +284,7 @@ class OutcomeService:
             ]
         )
 
-    async def _confirm(
-        self, tx: aiosqlite.Connection, person: Person, panel: Panel, data: dict[str, Any]
-    ) -> Outcome:
+    async def _confirm(self, tx: Tx, person: Person, panel: Panel, data: dict[str, Any]) -> Outcome:
         await self._ask(tx, person, "award_confirm", panel, data)
         return Outcome(
             [
@@ -318,13 +313,13 @@ class OutcomeService:
             "morning": datetime.combine(announce_at.date(), quiet.end),
         }
 
-    async def _context(self, tx: aiosqlite.Connection, panel: Panel) -> dict[str, Any]:
+    async def _context(self, tx: Tx, panel: Panel) -> dict[str, Any]:
         confirmed = [
             a for a in await applications.for_panel(tx, panel.id) if a.status == "confirmed"
         ]
         return {"panel": views.panel_view(panel), "count": len(confirmed)}
 
-    async def _status(self, tx: aiosqlite.Connection, panel: Panel) -> Reply:
+    async def _status(self, tx: Tx, panel: Panel) -> Reply:
         now = self.app.clock.now()
         result = await outcomes.get(tx, panel.id)
         tz = panel.timezone

@@ -23,8 +23,6 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot import views
 from bot.callbacks import (
     ChangeDecision,
@@ -47,6 +45,7 @@ from bot.store import session_changes as changes
 from bot.store.panels import SessionChange
 from bot.store.rights import coordinators_of
 from bot.store.session_changes import SessionChangeRecord, SessionState
+from bot.store.tx import Tx
 from bot.text import clean, one_line
 from messages import label, render
 from messages.render import short_day
@@ -91,7 +90,7 @@ def change_view(session: Session, record: SessionChangeRecord, tz: ZoneInfo) -> 
 
 
 async def tell_affected(
-    tx: aiosqlite.Connection, settings: Settings, record: SessionChangeRecord, now: datetime
+    tx: Tx, settings: Settings, record: SessionChangeRecord, now: datetime
 ) -> list[Notice]:
     """One message for each person the change affects, with re-confirm buttons (plus the
     updated calendar file, and held until morning if not urgent: change_delivery.py)."""
@@ -279,7 +278,7 @@ async def _propose(
 
 
 async def preview(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     session: Session,
     panel: Panel,
     record: SessionChangeRecord,
@@ -363,7 +362,7 @@ async def decide(c: CoordCtx, change_id: int, choice: str) -> Outcome:
 # --- changes from a re-imported panel file ----------------------------------------------------
 
 
-async def record_import(tx: aiosqlite.Connection, found: list[SessionChange], now: datetime) -> int:
+async def record_import(tx: Tx, found: list[SessionChange], now: datetime) -> int:
     """Keep each session the import changed, to ask coordinators before anyone is told.
 
     A change still waiting from an earlier import is folded in, so people hear the whole
@@ -389,9 +388,7 @@ async def record_import(tx: aiosqlite.Connection, found: list[SessionChange], no
     return recorded
 
 
-async def announce_pending(
-    tx: aiosqlite.Connection, settings: Settings, now: datetime
-) -> list[Notice]:
+async def announce_pending(tx: Tx, settings: Settings, now: datetime) -> list[Notice]:
     """Show every coordinator each change from a panel file that nobody has seen yet."""
     notices: list[Notice] = []
     for record in await changes.unannounced(tx):

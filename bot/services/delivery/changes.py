@@ -10,19 +10,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot import views
 from bot.calendar import calendar_key, session_ics_document
 from bot.config import Settings
 from bot.replies import Notice, Reply
 from bot.rules.timing import is_urgent_change, ledger_key, next_allowed_send
 from bot.store import ledger, outbox, panels, session_versions
+from bot.store.tx import Tx
 from messages import render
 
 
 async def deliver_change(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     settings: Settings,
     *,
     change_id: int,

@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot import views
 from bot.config import Settings
 from bot.replies import Notice, Reply
 from bot.store import coordinator_news, panels, volunteers
 from bot.store.coordinator_news import Item
 from bot.store.rights import Rights, coordinator_ids, rights_of
+from bot.store.tx import Tx
 from messages import label, render
 
 WINDOW = timedelta(minutes=5)
@@ -27,7 +26,7 @@ KINDS = ("signup", "withdrawn", "needs", "availability")
 
 
 async def record(
-    tx: aiosqlite.Connection,
+    tx: Tx,
     settings: Settings,
     kind: str,
     panel_id: int | None,
@@ -41,7 +40,7 @@ async def record(
     return await flush(tx, settings, now)
 
 
-async def flush(tx: aiosqlite.Connection, settings: Settings, now: datetime) -> list[Notice]:
+async def flush(tx: Tx, settings: Settings, now: datetime) -> list[Notice]:
     """Send what is waiting, unless it is part of a burst that has not waited long enough."""
     items = await coordinator_news.unsent(tx)
     if not items:
@@ -76,7 +75,7 @@ def _may_hear(rights: Rights, item: Item) -> bool:
 
 
 async def _names(
-    tx: aiosqlite.Connection, settings: Settings, item: Item
+    tx: Tx, settings: Settings, item: Item
 ) -> tuple[str | None, dict[str, Any] | None]:
     volunteer = await volunteers.get(tx, item.volunteer_id)
     panel = (
@@ -88,7 +87,7 @@ async def _names(
     )
 
 
-async def _single(tx: aiosqlite.Connection, settings: Settings, item: Item) -> str:
+async def _single(tx: Tx, settings: Settings, item: Item) -> str:
     name, panel = await _names(tx, settings, item)
     if item.kind == "signup":
         return render("coordinator/new_signup", name=name, panel=panel)
@@ -97,7 +96,7 @@ async def _single(tx: aiosqlite.Connection, settings: Settings, item: Item) -> s
     return render("coordinator/details_changed", name=name, what=item.kind, panel=panel)
 
 
-async def _digest(tx: aiosqlite.Connection, settings: Settings, items: list[Item]) -> str:
+async def _digest(tx: Tx, settings: Settings, items: list[Item]) -> str:
     groups: dict[tuple[str, str], list[str]] = {}
     for item in items:
         name, panel = await _names(tx, settings, item)

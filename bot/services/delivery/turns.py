@@ -92,7 +92,8 @@ class Turns:
         settled = [turn.settled for turn in turns if turn.settled is not None]
         wanted = sum(turn.claim for turn in turns)
         self.writes += 1
-        async with self.app.db.transaction() as tx:
+        # Small, indexed statements: on the loop's thread, a trip only to commit (bot.store.tx).
+        async with self.app.db.transaction(inline=True) as tx:
             await broadcasts.settle(
                 tx,
                 self.broadcast_id,

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import logging
 
-import aiosqlite
-
 from bot import views
 from bot.context import AppContext, Person
 from bot.replies import Outcome, Reply
 from bot.services.volunteer import notify, team
 from bot.store import questions, volunteers
+from bot.store.tx import Tx
 from bot.text import QUESTION_MAX, clean
 from messages import render
 
 log = logging.getLogger(__name__)
 
 
-async def care(app: AppContext, tx: aiosqlite.Connection, person: Person, typed: str) -> Outcome:
+async def care(app: AppContext, tx: Tx, person: Person, typed: str) -> Outcome:
     volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
     panel = await team.panel_of(app, tx, person.telegram_id)
     message = clean(typed)

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import aiosqlite
-
 from bot import views
 from bot.callbacks import FeedbackAnswer, FeedbackFuture, FeedbackPanel, FeedbackStep, parse
 from bot.context import AppContext, Person
@@ -26,6 +24,7 @@ from bot.services.volunteer.typed_buttons import match_button
 from bot.store import applications, outcomes, panels, prompts, volunteers
 from bot.store.outcomes import Feedback
 from bot.store.rights import rights_of
+from bot.store.tx import Tx
 from bot.text import NOTE_MAX, clean
 from messages import label, render
 
@@ -103,9 +102,7 @@ class FeedbackService:
             await self._asked(tx, person, application_id)
             return Outcome([_future_question(application_id)])
 
-    async def _answer(
-        self, tx: aiosqlite.Connection, person: Person, pressed: FeedbackAnswer
-    ) -> Outcome:
+    async def _answer(self, tx: Tx, person: Person, pressed: FeedbackAnswer) -> Outcome:
         if pressed.question >= len(QUESTIONS):
             return Outcome([_say("stale")])
         question, answers = QUESTIONS[pressed.question]
@@ -118,7 +115,7 @@ class FeedbackService:
         return Outcome([await self._next(tx, person, fresh, edit=True)])
 
     async def _mine(
-        self, tx: aiosqlite.Connection, person: Person, application_id: int
+        self, tx: Tx, person: Person, application_id: int
     ) -> tuple[Application, Volunteer, Feedback] | None:
         volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
         application = await applications.get(tx, application_id)
@@ -133,9 +130,7 @@ class FeedbackService:
             return None
         return application, volunteer, feedback
 
-    async def _next(
-        self, tx: aiosqlite.Connection, person: Person, feedback: Feedback, *, edit: bool
-    ) -> Reply:
+    async def _next(self, tx: Tx, person: Person, feedback: Feedback, *, edit: bool) -> Reply:
         """The first question not answered yet, then the comment, then future panels."""
         for index, (question, _) in enumerate(QUESTIONS):
             if feedback.answers.get(question) is None:
@@ -161,13 +156,11 @@ class FeedbackService:
             return _future_question(feedback.application_id)
         return _say("feedback_done", future=feedback.future_panels == "yes")
 
-    async def _asked(self, tx: aiosqlite.Connection, person: Person, application_id: int) -> None:
+    async def _asked(self, tx: Tx, person: Person, application_id: int) -> None:
         asked = prompts.Prompt(person.telegram_id, QUESTION_PROMPT, application_id)
         await prompts.put(tx, asked, self.app.clock.now())
 
-    async def typed(
-        self, tx: aiosqlite.Connection, person: Person, prompt: prompts.Prompt, typed: str
-    ) -> Outcome:
+    async def typed(self, tx: Tx, person: Person, prompt: prompts.Prompt, typed: str) -> Outcome:
         """Typed words for the question on screen: its button's words count as pressing it."""
         found = await self._mine(tx, person, prompt.ref)
         if found is None:
@@ -186,9 +179,7 @@ class FeedbackService:
         the_team = (await team.for_person(self.app, tx, person.telegram_id)).view()
         return Outcome([_say("feedback_use_buttons", team=the_team), asked])
 
-    async def comment(
-        self, tx: aiosqlite.Connection, person: Person, prompt: prompts.Prompt, typed: str
-    ) -> Outcome:
+    async def comment(self, tx: Tx, person: Person, prompt: prompts.Prompt, typed: str) -> Outcome:
         text = clean(typed)
         if not text:
             return Outcome([_say("feedback_comment_empty")])

@@ -11,7 +11,6 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-import aiosqlite
 from markupsafe import Markup
 
 from bot import views
@@ -23,6 +22,7 @@ from bot.services.volunteer import info, notify, team
 from bot.services.volunteer.steps import STEPS, Edit, Next, StepCtx, StepResult, button, say
 from bot.services.volunteer.typed_buttons import match_button
 from bot.store import applications, journeys, panels, questions, volunteers
+from bot.store.tx import Tx
 from bot.text import QUESTION_MAX, clean
 from messages import label, render
 
@@ -59,7 +59,7 @@ NOTE_STEPS = frozenset({"needs_note", "conflicts"})
 KEYBOARD_ONLY_STEPS = frozenset({"info", "summary", "question"})
 
 
-async def load(app: AppContext, tx: aiosqlite.Connection, person: Person) -> StepCtx | None:
+async def load(app: AppContext, tx: Tx, person: Person) -> StepCtx | None:
     journey = await journeys.get(tx, person.telegram_id)
     if journey is None:
         return None
@@ -79,11 +79,18 @@ async def load(app: AppContext, tx: aiosqlite.Connection, person: Person) -> Ste
 
 
 async def reload(c: StepCtx) -> StepCtx:
-    """Read again what a step just saved, so the next prompt shows it."""
-    fresh = await load(c.app, c.tx, c.person)
-    assert fresh is not None
-    fresh.journey = c.journey
-    return fresh
+    """Read again what a step may just have saved (the person's details and application), so
+    the next prompt shows it. The journey in hand is the newest; the panel and its sessions
+    change only by a coordinator's unit of work, never inside this one, so they are kept."""
+    if c.panel is None or c.journey.panel_id != c.panel.id:
+        fresh = await load(c.app, c.tx, c.person)
+        assert fresh is not None
+        fresh.journey = c.journey
+        return fresh
+    volunteer = await volunteers.by_telegram_id(c.tx, c.person.telegram_id)
+    assert volunteer is not None
+    application = await applications.find(c.tx, c.panel.id, volunteer.id)
+    return replace(c, volunteer=volunteer, application=application)
 
 
 def part_of(step: str) -> str:

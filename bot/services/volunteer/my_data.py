@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiosqlite
-
 from bot import views
 from bot.model import Application, Panel, Session, Volunteer
 from bot.rules.needs import Marks, status_of
 from bot.store import applications, kept, need_states, panels
+from bot.store.tx import Tx
 from messages import label, render
 from messages.render import day, money
 
@@ -34,7 +33,7 @@ KEY = {
 
 
 async def everything_about(
-    tx: aiosqlite.Connection, volunteer: Volunteer, tz: Any
+    tx: Tx, volunteer: Volunteer, tz: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(what the message shows, what the file holds)."""
     shown_panels: list[dict[str, Any]] = []

@@ -12,8 +12,6 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-import aiosqlite
-
 from bot import views
 from bot.callbacks import OfferAnswer, ReminderAnswer, ReminderDetails
 from bot.context import AppContext, Person
@@ -23,6 +21,7 @@ from bot.rules import panels as rules
 from bot.rules.offers import next_reserve
 from bot.services.volunteer.notify import coordinator_chat_ids
 from bot.store import applications, offers, panels, volunteers
+from bot.store.tx import Tx
 from messages import label, render
 
 log = logging.getLogger(__name__)
@@ -51,9 +50,7 @@ class ReminderReplyService:
                 )
             return await self._reminder_answer(tx, person, pressed)
 
-    async def _reminder_answer(
-        self, tx: aiosqlite.Connection, person: Person, pressed: ReminderAnswer
-    ) -> Outcome:
+    async def _reminder_answer(self, tx: Tx, person: Person, pressed: ReminderAnswer) -> Outcome:
         action, application_id = pressed.answer, pressed.application_id
         session_id, version = pressed.session_id, pressed.version
         found = await self._load(tx, person, application_id, session_id)
@@ -82,7 +79,7 @@ class ReminderReplyService:
                             Button(label("reminder.cant_yes"), cant.pack()),
                             Button(label("reminder.cant_no"), can.pack()),
                         ),
-                    )
+                    ),
                 ]
             )
         replies = await offers.replies_for_panel(tx, panel.id)
@@ -107,7 +104,7 @@ class ReminderReplyService:
         return outcome
 
     async def _load(
-        self, tx: aiosqlite.Connection, person: Person, application_id: int, session_id: int
+        self, tx: Tx, person: Person, application_id: int, session_id: int
     ) -> tuple[Volunteer, Application, Panel, Session] | None:
         volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
         application = await applications.get(tx, application_id)
@@ -125,9 +122,7 @@ class ReminderReplyService:
             return None
         return volunteer, application, panel, session
 
-    async def _tell_coordinators(
-        self, tx: aiosqlite.Connection, template: str, **context: Any
-    ) -> list[Notice]:
+    async def _tell_coordinators(self, tx: Tx, template: str, **context: Any) -> list[Notice]:
         """`context["panel"]` is the panel's view: only its coordinators are told."""
         text = render(f"scheduler/{template}", **context)
         panel = await panels.get_by_code(tx, context["panel"]["code"], self.app.settings.timezone)
@@ -138,9 +133,7 @@ class ReminderReplyService:
             )
         ]
 
-    async def _offer_next(
-        self, tx: aiosqlite.Connection, panel: Panel, session: Session
-    ) -> list[Notice]:
+    async def _offer_next(self, tx: Tx, panel: Panel, session: Session) -> list[Notice]:
         """Offer the place to the first reserve not yet asked about this session.
 
         The offer itself is sent by the scheduler (never in quiet hours), which passes it on
@@ -164,9 +157,7 @@ class ReminderReplyService:
             name=reserve.name if reserve else None,
         )
 
-    async def _offer_answer(
-        self, tx: aiosqlite.Connection, person: Person, offer_id: int, *, take: bool
-    ) -> Outcome:
+    async def _offer_answer(self, tx: Tx, person: Person, offer_id: int, *, take: bool) -> Outcome:
         offer = await offers.get_offer(tx, offer_id)
         volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
         application = None if offer is None else await applications.get(tx, offer.application_id)

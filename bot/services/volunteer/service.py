@@ -11,8 +11,6 @@ import logging
 import re
 from typing import Any, Literal
 
-import aiosqlite
-
 from bot import callbacks, views
 from bot.callbacks import CallbackData, Erase, PanelByCode, PanelById, Setting, StepButton
 from bot.context import AppContext, Person
@@ -27,6 +25,8 @@ from bot.services.volunteer.steps import StepCtx
 from bot.services.volunteer.typed_answers import LAPSES_AFTER
 from bot.services.volunteer.typed_buttons import match_button
 from bot.store import applications, journeys, panels, prompts, volunteers
+from bot.store.db import also_when_done
+from bot.store.tx import Tx
 from messages import label, render
 
 log = logging.getLogger(__name__)
@@ -89,9 +89,7 @@ class VolunteerService:
                 return await self._unknown_panel(tx, person)
             return await self._offer(tx, person, panel)
 
-    async def _open_panels(
-        self, tx: aiosqlite.Connection, person: Person, *, greeting: bool
-    ) -> Outcome:
+    async def _open_panels(self, tx: Tx, person: Person, *, greeting: bool) -> Outcome:
         now = self.app.clock.now()
         open_panels = [p for p in await panels.list_all(tx, self._tz) if rules.is_open(p, now)]
         buttons = [Button(p.title, PanelByCode("open", p.code).pack()) for p in open_panels]
@@ -111,11 +109,11 @@ class VolunteerService:
             ]
         )
 
-    async def _unknown_panel(self, tx: aiosqlite.Connection, person: Person) -> Outcome:
+    async def _unknown_panel(self, tx: Tx, person: Person) -> Outcome:
         outcome = Outcome([_say("volunteer/panel_unknown")])
         return outcome.extend(await self._open_panels(tx, person, greeting=False))
 
-    async def _offer(self, tx: aiosqlite.Connection, person: Person, panel: Panel) -> Outcome:
+    async def _offer(self, tx: Tx, person: Person, panel: Panel) -> Outcome:
         volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
         existing = (
             None if volunteer is None else await applications.find(tx, panel.id, volunteer.id)
@@ -144,7 +142,7 @@ class VolunteerService:
     def _retention(self, panel: Panel) -> int:
         return retention_months(panel, self.app.settings)
 
-    async def _retention_for(self, tx: aiosqlite.Connection, person: Person) -> int:
+    async def _retention_for(self, tx: Tx, person: Person) -> int:
         """The period of the panel the person is with (the one they last opened, else the
         newest they signed up for), so /privacy says what the consent screen said."""
         panel_ids: list[int] = []
@@ -180,7 +178,7 @@ class VolunteerService:
             self._consent_buttons(panel.code),
         )
 
-    async def _agree(self, tx: aiosqlite.Connection, person: Person, code: str) -> Outcome:
+    async def _agree(self, tx: Tx, person: Person, code: str) -> Outcome:
         panel = await panels.get_by_code(tx, code, self._tz)
         if panel is None:
             return await self._unknown_panel(tx, person)
@@ -231,9 +229,7 @@ class VolunteerService:
                 return journey.stale()
             return Outcome([_say("volunteer/stale_button"), await journey.prompt(current)])
 
-    async def _panel_button(
-        self, tx: aiosqlite.Connection, person: Person, pressed: PanelByCode
-    ) -> Outcome:
+    async def _panel_button(self, tx: Tx, person: Person, pressed: PanelByCode) -> Outcome:
         code = pressed.code
         if pressed.action in ("no", "agree"):
             await prompts.clear(tx, person.telegram_id)
@@ -260,9 +256,7 @@ class VolunteerService:
             ]
         )
 
-    async def _own_button(
-        self, tx: aiosqlite.Connection, person: Person, pressed: PanelById | Erase
-    ) -> Outcome:
+    async def _own_button(self, tx: Tx, person: Person, pressed: PanelById | Erase) -> Outcome:
         """Buttons about what the person has told us: only theirs count."""
         volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
         if volunteer is None:
@@ -308,9 +302,7 @@ class VolunteerService:
                 return await self._not_an_answer(tx, person, {"text": typed})
             return await journey.on_text(current, typed)
 
-    async def _typed_press(
-        self, tx: aiosqlite.Connection, person: Person, typed: str
-    ) -> Outcome | None:
+    async def _typed_press(self, tx: Tx, person: Person, typed: str) -> Outcome | None:
         """The privacy notice and the delete confirmation take typed answers too."""
         prompt = await prompts.get(tx, person.telegram_id)
         if prompt is None or prompt.kind not in (CONSENT_PROMPT, ERASE_PROMPT):
@@ -337,13 +329,11 @@ class VolunteerService:
             return await self._panel_button(tx, person, pressed)
         return await self._own_button(tx, person, pressed)
 
-    async def _asked(self, tx: aiosqlite.Connection, person: Person, kind: str, ref: int) -> None:
+    async def _asked(self, tx: Tx, person: Person, kind: str, ref: int) -> None:
         # Only the person's Telegram id and which question: it lapses, or goes once answered.
         await prompts.put(tx, prompts.Prompt(person.telegram_id, kind, ref), self.app.clock.now())
 
-    async def _not_an_answer(
-        self, tx: aiosqlite.Connection, person: Person, message: dict[str, Any]
-    ) -> Outcome:
+    async def _not_an_answer(self, tx: Tx, person: Person, message: dict[str, Any]) -> Outcome:
         """Outside any journey: offer to pass it to the team. Before consent nothing may be
         kept, so the person is pointed to the team instead."""
         volunteer = await volunteers.by_telegram_id(tx, person.telegram_id)
@@ -428,10 +418,15 @@ class VolunteerService:
             await journeys.delete(tx, person.telegram_id)
             return Outcome([_say("volunteer/cancelled")])
 
-    async def heard_from(self, telegram_id: int) -> None:
-        """Anyone who writes to the bot can be reached by it, whatever a send found before."""
-        if await volunteers.reachable_again(self.app.db, telegram_id):
-            log.info("a volunteer who had blocked the bot is back")
+    def heard_from(self, telegram_id: int) -> None:
+        """Anyone who writes to the bot can be reached by it, whatever a send found before:
+        saved with the update they sent, in its own unit of work."""
+
+        async def mark(tx: Tx) -> None:
+            if await volunteers.reachable_again(tx, telegram_id):
+                log.info("a volunteer who had blocked the bot is back")
+
+        also_when_done(mark)
 
     async def status(self, person: Person) -> Outcome:
         async with self.app.db.transaction() as tx:
@@ -491,7 +486,7 @@ class VolunteerService:
 
     async def _panel_buttons(
         self,
-        tx: aiosqlite.Connection,
+        tx: Tx,
         action: Literal["avail", "withdraw"],
         chosen: list[Application],
     ) -> tuple[tuple[Button, ...], ...]:
@@ -502,9 +497,7 @@ class VolunteerService:
             buttons.append(Button(panel.title, PanelById(action, panel.id).pack()))
         return rows(*buttons)
 
-    async def _begin_edit(
-        self, tx: aiosqlite.Connection, person: Person, flow: str, panel_id: int | None
-    ) -> Outcome:
+    async def _begin_edit(self, tx: Tx, person: Person, flow: str, panel_id: int | None) -> Outcome:
         current = await journey.load(self.app, tx, person)
         if current is not None and current.journey.flow == "signup":
             return Outcome([_say("volunteer/change_at_summary")]).extend(
@@ -540,9 +533,7 @@ class VolunteerService:
                 ]
             )
 
-    async def _confirm_withdraw(
-        self, tx: aiosqlite.Connection, application: Application
-    ) -> Outcome:
+    async def _confirm_withdraw(self, tx: Tx, application: Application) -> Outcome:
         panel = await panels.get(tx, application.panel_id, self._tz)
         assert panel is not None
         return Outcome(
@@ -559,7 +550,7 @@ class VolunteerService:
 
     async def _withdraw(
         self,
-        tx: aiosqlite.Connection,
+        tx: Tx,
         person: Person,
         volunteer: Volunteer,
         application: Application,
@@ -586,7 +577,7 @@ class VolunteerService:
             notices,
         )
 
-    async def _forget_unless_kept(self, tx: aiosqlite.Connection, volunteer: Volunteer) -> bool:
+    async def _forget_unless_kept(self, tx: Tx, volunteer: Volunteer) -> bool:
         """A sign-up withdrawn before it was sent: what they typed for it goes, and the person
         with it, unless another application still needs them (or, with no panel left, they
         asked to hear about future panels: then only name, contact and that wish stay).
@@ -625,7 +616,7 @@ class VolunteerService:
             await self._asked(tx, person, ERASE_PROMPT, volunteer.id)
         return Outcome([Reply(render("volunteer/erase_confirm"), _erase_buttons())])
 
-    async def _erase(self, tx: aiosqlite.Connection, volunteer: Volunteer) -> Outcome:
+    async def _erase(self, tx: Tx, volunteer: Volunteer) -> Outcome:
         active = [
             a
             for a in await applications.for_volunteer(tx, volunteer.id)

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot import text as text_rules
 from bot import views
 from bot.callbacks import StepButton, StepName
@@ -22,6 +20,7 @@ from bot.model import Application, Journey, Panel, Session, Volunteer
 from bot.needs import NEED_CODES
 from bot.replies import Button, Keyboard, Reply, rows
 from bot.store import applications, volunteers
+from bot.store.tx import Tx
 from messages import label, render
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -32,7 +31,7 @@ class StepCtx:
     """Everything one step may look at, loaded inside the update's transaction."""
 
     app: AppContext
-    tx: aiosqlite.Connection
+    tx: Tx
     person: Person
     journey: Journey
     volunteer: Volunteer

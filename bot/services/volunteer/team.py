@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.context import AppContext
 from bot.model import Panel
 from bot.panelfile.schema import UK_CRISIS_LINES, Contact, CrisisLine
 from bot.rules import panels as rules
 from bot.store import applications, journeys, panels, volunteers
+from bot.store.tx import Tx
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ def of_panel(panel: Panel | None) -> Team:
     return Team(None) if panel is None else Team(panel.spec.contact, panel.spec.crisis_lines)
 
 
-async def panel_of(app: AppContext, tx: aiosqlite.Connection, telegram_id: int) -> Panel | None:
+async def panel_of(app: AppContext, tx: Tx, telegram_id: int) -> Panel | None:
     """The panel this person is on now, or the one they joined last, or an open one."""
     tz = app.settings.timezone
     journey = await journeys.get(tx, telegram_id)
@@ -48,5 +47,5 @@ async def panel_of(app: AppContext, tx: aiosqlite.Connection, telegram_id: int) 
     return min(open_panels, key=lambda p: p.closes_at, default=None)
 
 
-async def for_person(app: AppContext, tx: aiosqlite.Connection, telegram_id: int) -> Team:
+async def for_person(app: AppContext, tx: Tx, telegram_id: int) -> Team:
     return of_panel(await panel_of(app, tx, telegram_id))

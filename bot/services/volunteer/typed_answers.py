@@ -6,21 +6,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import aiosqlite
-
 from bot.context import AppContext, Person
 from bot.replies import Outcome
 from bot.services.coordinator.outcome import AWARD_PROMPTS, OutcomeService
 from bot.services.volunteer.feedback import COMMENT_PROMPT, QUESTION_PROMPT, FeedbackService
 from bot.store import prompts
+from bot.store.tx import Tx
 
 # A question left unanswered this long lapses: later text is not taken as its answer.
 LAPSES_AFTER = timedelta(hours=2)
 
 
-async def on_text(
-    app: AppContext, tx: aiosqlite.Connection, person: Person, typed: str
-) -> Outcome | None:
+async def on_text(app: AppContext, tx: Tx, person: Person, typed: str) -> Outcome | None:
     """Handle the text if the bot is waiting for a typed answer from this person."""
     prompt = await prompts.get(tx, person.telegram_id)
     if prompt is None:
