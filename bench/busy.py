@@ -14,17 +14,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-# Spins, and looks up every few million turns whether its parent is still there.
+from bench.fair.procs import cpu_seconds
+
+# Spins, and looks up every few million turns whether its parent (named by the benchmark, as
+# it may be gone before this has even started) is still there.
 SPIN = """
-import os
-parent = os.getppid()
+import os, sys
+parent = int(sys.argv[1])
 while os.getppid() == parent:
     for _ in range(2_000_000):
         pass
 """
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -36,22 +37,17 @@ class Busy:
     cores_used: float = 0.0  # CPU seconds the spinners had, a second of the block
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-
-
 @contextmanager
 def busy_cores(count: int | None = None) -> Iterator[Busy]:
     """`count` spinners (one a core by default) for as long as the block lasts."""
     busy = Busy()
     try:
         for _ in range(count or os.cpu_count() or 2):
-            busy.processes.append(subprocess.Popen([sys.executable, "-c", SPIN]))
+            busy.processes.append(subprocess.Popen([sys.executable, "-c", SPIN, str(os.getpid())]))
         busy.began = time.perf_counter()
         yield busy
         elapsed = time.perf_counter() - busy.began
-        used = sum(_cpu_seconds(process.pid) for process in busy.processes)
+        used = sum(cpu_seconds(process.pid) for process in busy.processes)
         busy.cores_used = used / elapsed if elapsed > 0 else 0.0
     finally:
         for process in busy.processes:
