@@ -196,33 +196,38 @@ async def requeue_interrupted(tx: Tx, broadcast_id: int) -> int:
     return cursor.rowcount
 
 
-async def claim_next(tx: Tx, broadcast_id: int) -> Recipient | None:
-    """The next person still to be sent to, marked as being sent to."""
-    row = await fetch_one(
+async def claim(tx: Tx, broadcast_id: int, count: int) -> list[Recipient]:
+    """The next `count` people still to be sent to (fewer near the end), marked as being
+    sent to."""
+    rows = await fetch_all(
         tx,
         "SELECT d.volunteer_id, v.chat_id FROM broadcast_deliveries d "
         "JOIN volunteers v ON v.id = d.volunteer_id "
-        "WHERE d.broadcast_id = ? AND d.state = 'queued' ORDER BY d.position LIMIT 1",
-        (broadcast_id,),
+        "WHERE d.broadcast_id = ? AND d.state = 'queued' ORDER BY d.position LIMIT ?",
+        (broadcast_id, count),
     )
-    if row is None:
-        return None
-    await tx.execute(
-        "UPDATE broadcast_deliveries SET state = 'sending' "
-        "WHERE broadcast_id = ? AND volunteer_id = ?",
-        (broadcast_id, row["volunteer_id"]),
-    )
-    return Recipient(row["volunteer_id"], row["chat_id"])
+    claimed = [Recipient(row["volunteer_id"], row["chat_id"]) for row in rows]
+    if claimed:
+        await tx.executemany(
+            "UPDATE broadcast_deliveries SET state = 'sending' "
+            "WHERE broadcast_id = ? AND volunteer_id = ?",
+            [(broadcast_id, who.volunteer_id) for who in claimed],
+        )
+    return claimed
 
 
-async def settle(tx: Tx, broadcast_id: int, volunteer_id: int, state: str, now: datetime) -> None:
-    if state not in SETTLED:
-        raise ValueError(f"not a settled state: {state}")
-    await tx.execute(
-        "UPDATE broadcast_deliveries SET state = ?, settled_at = ? "
-        "WHERE broadcast_id = ? AND volunteer_id = ?",
-        (state, to_db(now), broadcast_id, volunteer_id),
-    )
+async def settle(
+    tx: Tx, broadcast_id: int, settled: Sequence[tuple[int, str]], now: datetime
+) -> None:
+    """How each (volunteer id, state) message went."""
+    if any(state not in SETTLED for _, state in settled):
+        raise ValueError(f"not a settled state: {[state for _, state in settled]}")
+    if settled:
+        await tx.executemany(
+            "UPDATE broadcast_deliveries SET state = ?, settled_at = ? "
+            "WHERE broadcast_id = ? AND volunteer_id = ?",
+            [(state, to_db(now), broadcast_id, volunteer_id) for volunteer_id, state in settled],
+        )
 
 
 async def counts(tx: Tx, broadcast_id: int) -> dict[str, int]:

@@ -39,7 +39,12 @@ class PacedRequests(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> Answer:
-        if "chat_id" not in data or self.pacer.paced():  # uncounted, or a broadcast's own
+        if self.pacer.paced():  # a broadcast's own: it has its place
+            try:
+                return await callback(*args, **kwargs)
+            finally:
+                self.pacer.heard()
+        if "chat_id" not in data:  # uncounted
             return await callback(*args, **kwargs)
         async with self.pacer.other():
             return await callback(*args, **kwargs)

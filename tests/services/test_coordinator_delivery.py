@@ -18,6 +18,7 @@ from bot.sandbox import demo
 from bot.services.coordinator import panel_admin
 from bot.services.delivery.broadcasts import PROGRESS_EVERY, BroadcastRunner
 from bot.services.delivery.pacer import IN_FLIGHT, PER_SECOND, Pacer
+from bot.services.delivery.turns import Settled, Turns
 from bot.store import broadcasts
 from bot.store.db import Database
 from tests.conftest import COORDINATOR_ID, EXAMPLE_PANEL, START
@@ -202,3 +203,50 @@ async def test_a_restart_carries_on_and_sends_again_only_what_was_cut_off(
     report = reports[broadcast_id]
     assert (report.delivered, report.failed) == (20, 0)
     assert await again.resume() == []
+
+
+async def test_senders_that_finish_together_record_and_claim_in_one_transaction(
+    ctx: AppContext,
+) -> None:
+    broadcast_id, _ = await prepare(ctx, 10)
+    turns = Turns(ctx, broadcast_id)
+    first = await asyncio.gather(*(turns.next(None) for _ in range(IN_FLIGHT)))
+    assert turns.writes == 1
+    claimed = [who for who in first if who is not None]
+    assert len({who.volunteer_id for who in claimed}) == IN_FLIGHT
+    assert (await states(ctx, broadcast_id))["sending"] == IN_FLIGHT  # one each, no more
+    outcomes = ["delivered", "blocked", "failed", "delivered"]
+    second = await asyncio.gather(
+        *(
+            turns.next(Settled(who.volunteer_id, state))
+            for who, state in zip(claimed, outcomes, strict=True)
+        )
+    )
+    assert turns.writes == 2
+    assert {who.volunteer_id for who in second if who is not None}.isdisjoint(
+        who.volunteer_id for who in claimed
+    )
+    assert await states(ctx, broadcast_id) == {
+        "queued": 10 - 2 * IN_FLIGHT,
+        "sending": IN_FLIGHT,
+        "delivered": 2,
+        "failed": 1,
+        "blocked": 1,
+    }
+
+
+async def test_a_sender_cut_off_while_its_turn_is_written_leaves_the_ledger_usable(
+    ctx: AppContext,
+) -> None:
+    broadcast_id, _ = await prepare(ctx, 5)
+    turns = Turns(ctx, broadcast_id)
+    cut_off = asyncio.ensure_future(turns.next(None))
+    other = asyncio.ensure_future(turns.next(None))
+    await asyncio.sleep(0)  # the write has begun
+    cut_off.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await cut_off
+    assert await other is not None
+    # The transaction ended whole: the next one opens, and both claims were kept (the one
+    # cut off goes again at the next start).
+    assert (await states(ctx, broadcast_id))["sending"] == 2

@@ -1,19 +1,20 @@
 """Delivering a broadcast in the background: paced, restart-safe, nothing lost or doubled.
 
-- Requests START on a fixed grid (bot/services/delivery/pacer.py), one every 1/29.5 s,
-  counted from when sending began (so the time a request takes, or a sleep that wakes a
-  little late, costs no pace): a little under Telegram's 30 a second per bot. A request
-  that was slow to answer holds back the 30th after it by as much, so that network jitter
-  cannot bunch 31 into a second. Up to 4 requests are in flight at once, so a slow network
-  does not lower the pace either.
+- Requests START on a fixed grid (bot/services/delivery/pacer.py) at Telegram's 30 a
+  second per bot, counted from when sending began (so the time a request takes, or a sleep
+  that wakes a little late, costs no pace), and never while 30 others may still be counted
+  in Telegram's second: a request that was slow to answer holds its place for as much
+  longer, so that network jitter cannot bunch 31 into a second. Up to 4 requests are in
+  flight at once, so a slow network does not lower the pace either.
 - Progress edits take a place in the same grid, every few seconds.
 - A 429 holds every request for what Telegram asks, then the same message is tried again.
 - 403 (the person blocked the bot) marks them unreachable; later broadcasts skip them. A chat
   that is not reachable, or a message Telegram refuses, counts as failed.
 - Each recipient's row in the ledger is claimed before the message goes and settled right
-  after, so a restart carries on where it stopped. Messages cut off in flight (at most
-  IN_FLIGHT) are sent again: one of those people may get a second copy, if theirs had
-  arrived, but nobody goes without.
+  after, in the same transaction as the sender's next claim (bot/services/delivery/turns.py),
+  so a restart carries on where it stopped. Messages cut off in flight (at most IN_FLIGHT)
+  are sent again: one of those people may get a second copy, if theirs had arrived, but
+  nobody goes without.
 
 Nothing here imports Telegram: the chat app plugs in a `Transport`.
 """
@@ -24,9 +25,9 @@ import asyncio
 import contextvars
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from bot import views
 from bot.context import AppContext
@@ -34,7 +35,8 @@ from bot.delivery import Blocked, Delivered, Result, RetryLater
 from bot.replies import Reply
 from bot.services.coordinator.broadcast import volunteer_message
 from bot.services.delivery.pacer import Pacer
-from bot.store import broadcasts, panels, volunteers
+from bot.services.delivery.turns import Settled, Turns
+from bot.store import broadcasts, panels
 from messages import render
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,6 @@ PROGRESS_EVERY = 4.0  # seconds between edits of the progress message
 NETWORK_ATTEMPTS = 3
 STOP_GRACE = 5.0  # seconds a stopping bot waits for the message in flight
 
-T = TypeVar("T")
 Monotonic = Callable[[], float]
 
 
@@ -63,6 +64,7 @@ class Report:
     skipped: int = 0
     total: int = 0
     waits: int = 0  # 429s received
+    writes: int = 0  # ledger transactions its senders took
 
     @property
     def done(self) -> int:
@@ -178,13 +180,15 @@ class BroadcastRunner:
         started = self._clock()
         await progress.show(report, force=True)
         halt = asyncio.Event()  # one sender's error stops the others between two messages
+        turns = Turns(self.app, broadcast_id)
         ended = await asyncio.gather(
             *(
-                self._work(broadcast_id, message, report, progress, halt)
+                self._work(turns, message, report, progress, halt)
                 for _ in range(self.pacer.in_flight)
             ),
             return_exceptions=True,
         )
+        report.writes += turns.writes
         for outcome in ended:
             if isinstance(outcome, BaseException):
                 raise outcome
@@ -209,40 +213,32 @@ class BroadcastRunner:
 
     async def _work(
         self,
-        broadcast_id: int,
+        turns: Turns,
         message: Reply,
         report: Report,
         progress: _Progress,
         halt: asyncio.Event,
     ) -> bool:
-        """One of the broadcast's senders: claim the next person, send, settle; again.
-        True when nobody is left, False when the bot is stopping."""
+        """One of the broadcast's senders: send to the person it claimed, then record how it
+        went and claim the next in one turn; again. True when nobody is left, False when the
+        bot is stopping."""
         try:
-            while not (self._stopping or halt.is_set()):
-                # Claimed inside the place in flight, so that no more people are marked
-                # "sending" than can really be in flight if the bot is cut off.
+            claiming = not self._halted(halt)
+            recipient = await turns.next(None, claim=claiming)
+            while recipient is not None:
                 async with self.pacer.permit():
-                    recipient = await _whole(self._claim(broadcast_id))
-                    if recipient is None:
-                        return True
                     state = await self._send_one(recipient.chat_id, message, report)
-                await _whole(self._settle(broadcast_id, recipient.volunteer_id, state))
                 setattr(report, state, getattr(report, state) + 1)
+                claiming = not self._halted(halt)
+                recipient = await turns.next(Settled(recipient.volunteer_id, state), claim=claiming)
                 await progress.show(report)
-            return False
+            return claiming
         except Exception:
             halt.set()
             raise
 
-    async def _claim(self, broadcast_id: int) -> broadcasts.Recipient | None:
-        async with self.app.db.transaction() as tx:
-            return await broadcasts.claim_next(tx, broadcast_id)
-
-    async def _settle(self, broadcast_id: int, volunteer_id: int, state: str) -> None:
-        async with self.app.db.transaction() as tx:
-            await broadcasts.settle(tx, broadcast_id, volunteer_id, state, self.app.clock.now())
-            if state == "blocked":
-                await volunteers.update(tx, volunteer_id, unreachable=1)
+    def _halted(self, halt: asyncio.Event) -> bool:
+        return self._stopping or halt.is_set()
 
     async def _send_one(self, chat_id: int, message: Reply, report: Report) -> str:
         """Send one message (the caller holds a place in flight); say how it settled."""
@@ -294,18 +290,6 @@ class BroadcastRunner:
                     return False
             if not must:
                 return False
-
-
-async def _whole(work: Coroutine[object, object, T]) -> T:
-    """Run a ledger transaction to its end even if the sender is cancelled meanwhile (a stop
-    past its grace): cut off inside, it could leave the connection in a transaction. With
-    several senders, one is often in the database when another's request hangs."""
-    task = asyncio.ensure_future(work)
-    try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        await task
-        raise
 
 
 class _Progress:
