@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from bot.standin.api import FakeBotApi, FakeUser
 from bot.standin.harness import BotHarness
 from bot.store.db import Database
 from bot.telegram.app import build_application
+from bot.telegram.scheduling import runner_of
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PANEL = ROOT / "examples" / "panel.yaml"
@@ -91,6 +93,9 @@ async def world(api: FakeBotApi, settings: Settings, clock: FakeClock) -> AsyncI
     api.wrote_before(COORDINATOR_ID)
     harness = BotHarness(api, build_application(AppContext(db, settings, clock), token=TEST_TOKEN))
     await harness.start()
+    # The scheduler's tick at start-up is over before a test begins: else what the test sets
+    # up races it (an update's unit of work no longer yields to the loop at every statement).
+    await asyncio.wait_for(runner_of(harness.app).started(), timeout=10)
     state = World(api, settings, clock, db, harness, imported.panel_id)
     try:
         yield state
