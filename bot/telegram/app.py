@@ -52,6 +52,7 @@ def build_application(
         .concurrent_updates(InOrderPerPerson())
     )
     application = builder.build()
+    polls.polling = lambda: application.updater is not None and application.updater.running
     application.bot_data["ctx"] = ctx
     application.bot_data["watch"] = PollingWatch(polls, updates)
 

@@ -43,6 +43,8 @@ class WatchedPolls(HTTPXRequest):
         self._on_answer = on_answer
         self._monotonic = monotonic
         self.last_started = monotonic()
+        # Set by the Application's builder: False once python-telegram-bot's Updater stops.
+        self.polling: Callable[[], bool] = lambda: True
 
     async def do_request(
         self,
@@ -54,7 +56,9 @@ class WatchedPolls(HTTPXRequest):
     ) -> tuple[int, bytes]:
         self.last_started = self._monotonic()
         status, answer = await super().do_request(url, method, request_data, *args, **kwargs)
-        if status == HTTPStatus.OK:
+        # The Updater's last getUpdates, made as it stops, only confirms what it fetched: what
+        # it brings is never handled, so it is not saved either (Telegram sends it again).
+        if status == HTTPStatus.OK and self.polling():
             await self._on_answer(answer)
         return status, answer
 
