@@ -17,7 +17,7 @@ A statement's rows are fetched with it, in the same call: one trip, never two.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -57,7 +57,7 @@ class Rows:
         self._next = len(self._rows)
         return rest
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[sqlite3.Row]:
         return iter(self._rows)
 
 

@@ -126,6 +126,8 @@ RULES: list[tuple[str, Action]] = [
     ("Tap one to find out more", ("press", "Ashbridge day services")),
 ]
 FINISHED = "You have signed up for"
+# What /start says to someone whose "Send" was saved but whose thank-you a kill cut off.
+ALREADY_FINISHED = "You have already signed up for"
 
 
 @dataclass
@@ -158,7 +160,7 @@ def note_acknowledgements(volunteer: Volunteer, reply: BotMessage) -> None:
     """What the bot's reply proves it has saved."""
     if "Which of these fits you best?" in reply.text:
         volunteer.acknowledged.add("name")
-    if FINISHED in reply.text:
+    if FINISHED in reply.text or ALREADY_FINISHED in reply.text:
         volunteer.acknowledged.add("applied")
         volunteer.done = True
 
