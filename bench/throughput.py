@@ -110,7 +110,7 @@ class Bench:
             reply = await self.harness.say(user, step.text)
         else:
             assert step.press is not None and last is not None
-            message_id, data = _find_button(last, step.press)
+            message_id, data = reply_button(last, step.press)
             reply = await self.harness.press(user, message_id, data)
         if not reply:
             raise AssertionError(f"the bot did not answer {step.name!r}")
@@ -141,7 +141,8 @@ class Bench:
             self.tally.busy[step.name].append(finished - self.watch.started[update_id])
 
 
-def _find_button(reply: Reply, pattern: str) -> tuple[int, str]:
+def reply_button(reply: Reply, pattern: str) -> tuple[int, str]:
+    """The newest (message id, callback data) of a reply whose data matches `pattern`."""
     return find_button(
         [
             (m.message_id, [b.callback_data for row in m.buttons for b in row if b.callback_data])

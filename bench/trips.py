@@ -23,7 +23,7 @@ import aiosqlite
 
 from bench.common import TOKEN, open_panelbot
 from bench.report import Result
-from bench.throughput import WHOLE_JOURNEY, Step, TimedApi, _find_button
+from bench.throughput import WHOLE_JOURNEY, Step, TimedApi, reply_button
 from bot.standin.api import FakeUser
 from bot.standin.harness import BotHarness, Reply
 from bot.telegram.app import build_application
@@ -81,7 +81,7 @@ async def _walk(
             last = await harness.say(user, step.text)
         else:
             assert step.press is not None and last is not None
-            message_id, data = _find_button(last, step.press)
+            message_id, data = reply_button(last, step.press)
             last = await harness.press(user, message_id, data)
         seen.append((step.name, counter.statements - statements, counter.trips - trips))
     return seen

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.store.tx import Trips, Tx
+from bot.store.tx import Trips, Tx, on_thread
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -178,10 +178,11 @@ class Database:
         """One statement as its own transaction (SQLite commits it by itself): one trip to the
         database thread instead of three. Returns how many rows it changed."""
         async with self._lock:
-            tx = Tx(self._conn, self.trips, inline=False)
-            tx.trips.statements += 1
+            self.trips.statements += 1
             raw = self._conn._conn
-            return await tx.on_thread(_waiting, raw, _rowcount, raw, sql, parameters)
+            return await on_thread(
+                self._conn, self.trips, _waiting, raw, _rowcount, raw, sql, parameters
+            )
 
     @asynccontextmanager
     async def transaction(self, *, inline: bool = False) -> AsyncIterator[Tx]:
@@ -272,8 +273,7 @@ class Database:
         transaction (SQLite cannot checkpoint inside one); if a reader (a backup, say) holds
         old pages, it is tried again after the next commit."""
         raw = self._conn._conn
-        tx = Tx(self._conn, self.trips, inline=False)
-        busy = await tx.on_thread(_waiting, raw, _checkpoint_busy, raw)
+        busy = await on_thread(self._conn, self.trips, _waiting, raw, _checkpoint_busy, raw)
         self._scrub_due = bool(busy)
         if busy:
             log.warning("the WAL could not be truncated after a deletion; trying again later")

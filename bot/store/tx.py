@@ -103,7 +103,14 @@ class Tx:
 
     async def on_thread(self, function: Callable[..., T], *args: Any) -> T:
         """Run a plain function on aiosqlite's thread, where the connection was made."""
-        self.trips.trips += 1
-        # aiosqlite's own queue to its thread (what its public methods call).
-        queue = cast(Callable[..., Any], self._conn._execute)
-        return cast(T, await queue(function, *args))
+        return await on_thread(self._conn, self.trips, function, *args)
+
+
+async def on_thread(
+    conn: aiosqlite.Connection, trips: Trips, function: Callable[..., T], *args: Any
+) -> T:
+    """Run a plain function on aiosqlite's thread, counted as a trip."""
+    trips.trips += 1
+    # aiosqlite's own queue to its thread (what its public methods call).
+    queue = cast(Callable[..., Any], conn._execute)
+    return cast(T, await queue(function, *args))
